@@ -1,0 +1,127 @@
+/**
+ * Configuration of the REST connector: the single source of truth for validation, defaults, secret
+ * marks and the option table in README.md (a test keeps the table in step).
+ */
+import { JSON_SCHEMA_DRAFT_2020_12, type ConfigSchema } from '../_kit/config-schema-types';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RestOperation {
+  method: HttpMethod;
+  /** Starts with `/`; `{field}` placeholders are filled from the payload, percent-encoded. */
+  path: string;
+  /** Query parameter name → payload path. */
+  query: Record<string, string>;
+  /** Payload path of the JSON body; `$` sends the whole payload. */
+  body?: string;
+  /** Statuses that are business answers, passed back to the caller rather than thrown. */
+  answers: number[];
+}
+
+export interface RestTlsConfig {
+  caPath?: string;
+  certPath?: string;
+  keyPath?: string;
+  passphrase?: string;
+  servername?: string;
+}
+
+export interface RestConnectorConfig {
+  baseUrl: string;
+  tls?: RestTlsConfig;
+  timeoutMs: number;
+  maxResponseBytes: number;
+  rateLimit?: { perSecond: number; burst: number };
+  breaker: { failureThreshold: number; resetTimeoutMs: number };
+  operations: Record<string, RestOperation>;
+}
+
+const PAYLOAD_PATH = '^(\\$|[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*)$';
+
+export const restConfigSchema: ConfigSchema = {
+  $schema: JSON_SCHEMA_DRAFT_2020_12,
+  $id: 'urn:econsulat:connectors:rest:config',
+  title: 'REST connector',
+  description: 'One partner REST/JSON endpoint over HTTPS, optionally with mutual TLS.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['baseUrl', 'operations'],
+  properties: {
+    baseUrl: {
+      type: 'string',
+      // https only (personal data travel), and no user:password@ (secrets do not belong in URLs).
+      pattern: '^https://[^/@\\s]+(/[^?#\\s]*)?$',
+      description: 'Origin and optional base path of the partner API, e.g. `https://api.narsa.example`. Comes from the hub configuration, not the binding.',
+    },
+    tls: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'TLS material, read once at connect. Give `certPath` and `keyPath` together for mutual TLS.',
+      dependentRequired: { certPath: ['keyPath'], keyPath: ['certPath'] },
+      properties: {
+        caPath: { type: 'string', minLength: 1, description: "PEM file of the CA that issued the partner's server certificate. Without it the system CAs are trusted." },
+        certPath: { type: 'string', minLength: 1, description: 'PEM file of the client certificate the partner issued to the hub.' },
+        keyPath: { type: 'string', minLength: 1, description: 'PEM file of the private key of the client certificate.' },
+        passphrase: { type: 'string', secret: true, description: 'Passphrase of an encrypted private key.' },
+        servername: { type: 'string', minLength: 1, description: 'Name sent in SNI and checked against the server certificate, when it differs from the host of `baseUrl`.' },
+      },
+    },
+    timeoutMs: {
+      type: 'integer', minimum: 1, default: 5000,
+      description: "Bounds the partner's answer (connect, TLS, headers and body); separately bounds the wait for a rate-limit token.",
+    },
+    maxResponseBytes: {
+      type: 'integer', minimum: 1, default: 1048576,
+      description: 'Larger answers are cut off and reported as PARTNER_BAD_RESPONSE.',
+    },
+    rateLimit: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['perSecond'],
+      description: 'Token bucket for this endpoint (per hub node). Without it calls are not paced.',
+      properties: {
+        perSecond: { type: 'number', exclusiveMinimum: 0, description: 'Sustained calls per second.' },
+        burst: { type: 'integer', minimum: 1, default: 1, description: 'Calls allowed at once after an idle spell.' },
+      },
+    },
+    breaker: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'Circuit breaker for this endpoint.',
+      properties: {
+        failureThreshold: { type: 'integer', minimum: 1, default: 5, description: 'Consecutive endpoint failures (timeout, connection or TLS failure, 5xx) that open the circuit.' },
+        resetTimeoutMs: { type: 'integer', minimum: 1, default: 30000, description: 'Time the circuit stays open before one trial call is let through.' },
+      },
+    },
+    operations: {
+      type: 'object',
+      minProperties: 1,
+      description: 'Operations by name (the `operation` of an outbound message).',
+      additionalProperties: {
+        type: 'object',
+        description: 'One partner call: how to build the request and which statuses are answers.',
+        additionalProperties: false,
+        required: ['method', 'path'],
+        properties: {
+          method: { type: 'string', enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], description: 'HTTP method. Non-GET calls carry `Idempotency-Key: <messageId>`.' },
+          path: {
+            type: 'string',
+            pattern: '^/[^?#\\s]*$',
+            description: 'Path template under `baseUrl`; `{field}` placeholders (dotted payload paths) are filled from the payload and percent-encoded, so `/` in a value stays inside its segment.',
+          },
+          query: {
+            type: 'object', default: {},
+            description: 'Query parameter name → payload path. Every parameter is required in the payload.',
+            additionalProperties: { type: 'string', pattern: PAYLOAD_PATH, description: 'Dotted payload path of the value, e.g. `holder.cnie`.' },
+          },
+          body: { type: 'string', pattern: PAYLOAD_PATH, description: 'Payload path of the JSON body (`$` for the whole payload). Without it no body is sent.' },
+          answers: {
+            type: 'array', items: { type: 'integer', minimum: 100, maximum: 599 }, minItems: 1, uniqueItems: true, default: [200],
+            description: 'Statuses that are business answers (e.g. `[200, 404, 409]`); other statuses are failures.',
+          },
+        },
+      },
+    },
+  },
+};
