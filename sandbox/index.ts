@@ -1,0 +1,55 @@
+/**
+ * Starts the simulated partner agencies for embedded mode and tests. Only the embedded
+ * launcher and tests import this; no production configuration loads the sandbox.
+ * Implemented so far: NARSA (REST over mutual TLS).
+ */
+import { type NarsaSandbox, startNarsaSandbox } from './narsa';
+
+export type { SandboxPki } from './pki';
+export { ensureSandboxPki } from './pki';
+export type { NarsaSandbox, NarsaSandboxOptions } from './narsa';
+export { startNarsaSandbox } from './narsa';
+export type { FaultCount, FaultState, FaultSwitches } from './_kit/faults';
+export type { ReceivedCounts, ReceivedLog, ReceivedRequest } from './_kit/received-log';
+
+/** Fixed ports per agency; omitted or 0 = a free port chosen by the system. */
+export interface SandboxPorts {
+  narsa?: number;
+  narsaControl?: number;
+}
+
+export interface SandboxesOptions {
+  /** The hub's data directory (`HUB_DATA_DIR`); each agency keeps its state under `sandbox/<agency>`. */
+  dataDir: string;
+  ports?: SandboxPorts;
+  /** Bind address of the agencies' own servers (control endpoints stay on 127.0.0.1). */
+  host?: string;
+}
+
+export interface Sandboxes {
+  narsa: NarsaSandbox;
+}
+
+export async function startSandboxes(options: SandboxesOptions): Promise<Sandboxes> {
+  const started: Partial<Sandboxes> = {};
+  try {
+    started.narsa = await startNarsaSandbox({
+      dataDir: options.dataDir,
+      host: options.host,
+      port: options.ports?.narsa,
+      controlPort: options.ports?.narsaControl,
+    });
+    return { narsa: started.narsa };
+  } catch (err) {
+    // One agency failing to start (a port taken) must not leave the others listening.
+    await stopSandboxes(started).catch(() => undefined);
+    throw err;
+  }
+}
+
+export async function stopSandboxes(sandboxes: Partial<Sandboxes>): Promise<void> {
+  // Close every agency even if one fails, then report the first failure.
+  const results = await Promise.allSettled(Object.values(sandboxes).map((agency: { close(): Promise<void> } | undefined) => agency?.close()));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
