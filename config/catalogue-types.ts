@@ -1,0 +1,32 @@
+/** Shapes of the catalogue data files (validated by the schemas in catalogue.ts). Pure types: services/ may import them. */
+export type Role = 'citizen' | 'agent' | 'supervisor' | 'engineer';
+export type Labels = Record<string, string> & { ar: string; fr: string; en: string; es: string };
+
+export interface ActionDefinition {
+  from: string[];
+  to: string;
+  roles: Role[];
+  requiresReason?: boolean;
+  issues?: string;
+}
+
+export interface ServiceDefinition {
+  code: string;
+  referencePrefix: string;
+  handler: string;
+  labels: Labels;
+  requiredDocuments: Array<{ code: string; labels: Labels }>;
+  fee: { amount: number; currency: string };
+  partners: string[];
+  roles: { submit: Role[] };
+  statuses: string[];
+  actions: Record<string, ActionDefinition>;
+  dataSchema: Record<string, unknown>;
+}
+
+export interface ConsularPost {
+  code: string;
+  names: Labels;
+  timeZone: string;
+  district: { countries: string[]; regions?: string[] };
+}

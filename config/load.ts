@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { hubConfigSchema, type HubConfig } from './schema';
+import { assertValidConfig, createConfigAjv, fieldErrors } from './validate';
+
+type Env = Record<string, string | undefined>;
+
+function intOrString(v: string): number | string {
+  return /^-?\d+$/.test(v) ? Number(v) : v;
+}
+
+/** Environment variables layered over a partial config (a file, a test) before validation. */
+function fromEnv(env: Env): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const set = (key: string, value: unknown): void => { if (value !== undefined && value !== '') out[key] = value; };
+  set('port', env.PORT === undefined ? undefined : intOrString(env.PORT));
+  set('host', env.HOST);
+  set('dataDir', env.HUB_DATA_DIR);
+  set('databaseUrl', env.DATABASE_URL);
+  set('databasePoolMax', env.DATABASE_POOL_MAX === undefined ? undefined : intOrString(env.DATABASE_POOL_MAX));
+  set('transporter', env.TRANSPORTER);
+  set('amqpUrl', env.AMQP_URL);
+  set('logLevel', env.LOG_LEVEL);
+  set('nodeId', env.NODE_ID);
+  return out;
+}
+
+function sandboxFromEnv(env: Env): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (env.HUB_SANDBOX !== undefined) out.enabled = env.HUB_SANDBOX === '1' || env.HUB_SANDBOX === 'true';
+  if (env.SANDBOX_NARSA_PORT) out.narsaPort = intOrString(env.SANDBOX_NARSA_PORT);
+  if (env.SANDBOX_NARSA_CONTROL_PORT) out.narsaControlPort = intOrString(env.SANDBOX_NARSA_CONTROL_PORT);
+  return out;
+}
+
+const validateHubConfig = createConfigAjv().compile(hubConfigSchema);
+
+/**
+ * The validated configuration: `base` (defaults of a run mode, a test's settings), then the environment.
+ * A wrong value stops the start with CONFIG_INVALID naming the field.
+ */
+export function loadConfig(base: Record<string, unknown> = {}, env: Env = process.env): HubConfig {
+  const merged: Record<string, unknown> = { ...structuredClone(base), ...fromEnv(env) };
+  const sandbox = { ...((merged.sandbox as Record<string, unknown> | undefined) ?? {}), ...sandboxFromEnv(env) };
+  merged.sandbox = sandbox;
+  if (!validateHubConfig(merged)) assertValidConfig('config', fieldErrors(validateHubConfig.errors));
+  const config = merged as unknown as HubConfig;
+  config.dataDir = path.resolve(config.dataDir);
+  return config;
+}

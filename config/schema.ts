@@ -1,0 +1,86 @@
+/**
+ * The hub's configuration schema: the single source of truth for validation, defaults and docs
+ * (`docs/configuration.md` is checked against it by a test).
+ */
+export const retryPolicySchema = {
+  type: 'object',
+  additionalProperties: false,
+  default: {},
+  properties: {
+    baseMs: { type: 'integer', minimum: 1, default: 500, description: 'First retry delay before jitter' },
+    maxMs: { type: 'integer', minimum: 1, default: 300000, description: 'Ceiling of one retry delay' },
+    factor: { type: 'number', minimum: 1, default: 2, description: 'Exponential growth factor' },
+    jitter: { enum: ['full', 'equal', 'none'], default: 'full', description: 'Jitter applied to each delay' },
+    maxAttempts: { type: 'integer', minimum: 1, default: 8, description: 'Attempts before a message goes to dead letters' },
+  },
+} as const;
+
+export const hubConfigSchema = {
+  $id: 'hub-config',
+  type: 'object',
+  additionalProperties: false,
+  required: ['port', 'dataDir', 'logLevel', 'outbox', 'portal', 'sandbox', 'partners'],
+  properties: {
+    port: { type: 'integer', minimum: 0, maximum: 65535, default: 3000, description: 'Portal API port (env PORT)' },
+    host: { type: 'string', default: '127.0.0.1', description: 'Portal API bind address (env HOST)' },
+    dataDir: { type: 'string', minLength: 1, default: './data', description: 'Embedded data: PGlite files, generated keys, sandbox PKI (env HUB_DATA_DIR)' },
+    databaseUrl: { type: 'string', pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; unset = embedded PGlite (env DATABASE_URL)' },
+    databasePoolMax: { type: 'integer', minimum: 1, default: 10, description: 'PostgreSQL pool size (env DATABASE_POOL_MAX)' },
+    transporter: { type: 'string', pattern: '^(nats|amqp)://', description: 'Moleculer transporter; unset = single process (env TRANSPORTER)' },
+    amqpUrl: { type: 'string', pattern: '^amqps?://', description: 'RabbitMQ for durable delivery queues; unset = in-process delivery (env AMQP_URL)' },
+    logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'], default: 'info', description: 'Log level (env LOG_LEVEL)' },
+    nodeId: { type: 'string', description: 'Moleculer node id (env NODE_ID); default host name + pid' },
+    portal: {
+      type: 'object', additionalProperties: false, default: {},
+      properties: {
+        bodyLimitBytes: { type: 'integer', minimum: 1024, default: 262144, description: 'Largest accepted request body' },
+        tokenIssuer: { type: 'string', default: 'econsulat-hub', description: 'Expected JWT issuer' },
+        tokenAudience: { type: 'string', default: 'econsulat-portal', description: 'Expected JWT audience' },
+        jwtPublicKeyPath: { type: 'string', description: 'PEM SPKI of the token signer; unset = generated under dataDir/keys (embedded)' },
+      },
+    },
+    outbox: {
+      type: 'object', additionalProperties: false, default: {},
+      properties: {
+        enabled: { type: 'boolean', default: true, description: 'Run the outbox relay on this node' },
+        pollIntervalMs: { type: 'integer', minimum: 10, default: 250, description: 'Relay poll period when idle' },
+        batchSize: { type: 'integer', minimum: 1, maximum: 1000, default: 20, description: 'Messages claimed per poll' },
+        leaseMs: { type: 'integer', minimum: 1000, default: 60000, description: 'How long a claimed message stays claimed before another relay may take it' },
+        retry: retryPolicySchema,
+      },
+    },
+    sandbox: {
+      type: 'object', additionalProperties: false, default: {},
+      properties: {
+        enabled: { type: 'boolean', default: false, description: 'Start the simulated agencies in-process (embedded mode only; env HUB_SANDBOX)' },
+        narsaPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4443, description: 'NARSA sandbox HTTPS port (env SANDBOX_NARSA_PORT)' },
+        narsaControlPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4480, description: 'NARSA sandbox control port, loopback only (env SANDBOX_NARSA_CONTROL_PORT)' },
+      },
+    },
+    partners: {
+      type: 'object', default: {},
+      description: 'Deployment settings per partner and protocol (`partners.narsa.rest.baseUrl`, `.tls`…), merged over connectors/partners/<partner>/binding.json',
+      additionalProperties: { type: 'object' },
+    },
+  },
+} as const;
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+export interface RetryPolicy { baseMs: number; maxMs: number; factor: number; jitter: 'full' | 'equal' | 'none'; maxAttempts: number }
+
+export interface HubConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  databasePoolMax: number;
+  transporter?: string;
+  amqpUrl?: string;
+  logLevel: LogLevel;
+  nodeId?: string;
+  portal: { bodyLimitBytes: number; tokenIssuer: string; tokenAudience: string; jwtPublicKeyPath?: string };
+  outbox: { enabled: boolean; pollIntervalMs: number; batchSize: number; leaseMs: number; retry: RetryPolicy };
+  sandbox: { enabled: boolean; narsaPort: number; narsaControlPort: number };
+  partners: Record<string, Record<string, unknown>>;
+}
