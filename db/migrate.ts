@@ -1,0 +1,21 @@
+import type { Knex } from 'knex';
+import * as initial from './migrations/001_initial';
+
+/**
+ * Migrations are listed here rather than discovered on disk, so the same list runs from sources (tests)
+ * and from dist/ (start), on PGlite and on PostgreSQL.
+ */
+const migrations: Record<string, Knex.Migration> = {
+  '001_initial': initial,
+};
+
+const source: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name],
+};
+
+export async function runMigrations(db: Knex): Promise<void> {
+  // Several nodes may start at once: knex's migration lock table serialises them.
+  await db.migrate.latest({ migrationSource: source, tableName: 'knex_migrations' });
+}
