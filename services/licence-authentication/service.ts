@@ -1,0 +1,79 @@
+import type { ServiceSchema } from 'moleculer';
+import { HubError } from '../../broker/errors';
+import type { HubContext } from '../../broker/middlewares/types';
+import type { PartnerReply } from '../../broker/inbox/processor';
+import type { ConsularPost } from '../../config/catalogue-types';
+import { renderLicenceAttestation } from '../documents/licence-attestation-pdf';
+import type { RenderedDocument, SubmissionDraft, SubmissionPlan } from '../requests/handler-contract';
+import type { RequestDetails } from '../requests/ports';
+import { decideOnVerification, type VerificationOutcome } from './verification-outcome';
+
+export const VERIFY_OPERATION = 'licence.verify';
+
+interface LicenceData { licenceNumber: string; holder: { cnie: string; familyName: string; givenNames: string; birthDate: string }; purpose: string; destinationCountry: string }
+interface LicenceVerification { outcome: VerificationOutcome; licenceNumber?: string; categories?: Array<{ code: string }>; issuedOn?: string; expiresOn?: string }
+
+/** Driving-licence authentication: NARSA verifies the licence in real time; the agent issues the attestation. */
+export function createLicenceAuthenticationService(deps: { posts: ConsularPost[]; now?: () => Date }): ServiceSchema {
+  const now = deps.now ?? (() => new Date());
+  const postNames = new Map(deps.posts.map((p) => [p.code, p.names.fr]));
+  return {
+    name: 'licence-authentication',
+    actions: {
+      plan: {
+        visibility: 'public',
+        async handler(ctx: HubContext<SubmissionDraft>): Promise<SubmissionPlan> {
+          const data = ctx.params.data as unknown as LicenceData;
+          // NARSA needs the licence and the holder's identifiers, nothing else (outbound data are minimal).
+          return {
+            status: 'awaiting-partners',
+            note: 'licence verification requested from NARSA',
+            outbox: [{ partner: 'narsa', operation: VERIFY_OPERATION, replyAction: 'licence-authentication.verificationResult',
+              payload: { licenceNumber: data.licenceNumber, holder: { cnie: data.holder.cnie, birthDate: data.holder.birthDate } } }],
+          };
+        },
+      },
+      verificationResult: {
+        visibility: 'public',
+        async handler(ctx: HubContext<PartnerReply>) {
+          const reply = ctx.params;
+          if (!reply.requestId) return { applied: false };
+          if (reply.kind === 'dead-letter') {
+            await ctx.call('requests.note', { id: reply.requestId, actor: 'hub',
+              note: `NARSA verification not delivered (${reply.failure?.code ?? 'error'}): in dead letters, an engineer can replay it` });
+            return { applied: false };
+          }
+          const result = reply.result as LicenceVerification;
+          const decision = decideOnVerification(result.outcome);
+          return ctx.call('requests.transition', {
+            id: reply.requestId, from: ['awaiting-partners'], to: decision.to, actor: 'narsa', note: decision.note,
+            results: { licenceVerification: { ...result, reference: reply.messageId, verifiedAt: now().toISOString() } },
+          });
+        },
+      },
+      render: {
+        visibility: 'public',
+        async handler(ctx: HubContext<{ kind: string; request: RequestDetails }>): Promise<RenderedDocument> {
+          const { kind, request } = ctx.params;
+          if (kind !== 'licence-attestation') throw new HubError('INTERNAL', `no renderer for "${kind}"`);
+          const data = request.data as unknown as LicenceData;
+          const verification = request.results.licenceVerification as (LicenceVerification & { reference: string; verifiedAt: string }) | undefined;
+          if (!verification || verification.outcome !== 'valid') throw new HubError('ACTION_NOT_ALLOWED', 'the licence has not been verified as valid');
+          const attestationNumber = `ATT-${request.reference}`;
+          const pdf = await renderLicenceAttestation({
+            attestationNumber, issuedAt: now().toISOString(),
+            post: { code: request.post, name: postNames.get(request.post) ?? request.post },
+            holder: { familyName: data.holder.familyName, givenNames: data.holder.givenNames, birthDate: data.holder.birthDate,
+              ...(typeof request.applicant.familyNameAr === 'string' ? { familyNameAr: request.applicant.familyNameAr } : {}),
+              ...(typeof request.applicant.givenNamesAr === 'string' ? { givenNamesAr: request.applicant.givenNamesAr } : {}) },
+            licence: { number: data.licenceNumber, categories: (verification.categories ?? []).map((c) => c.code), issuedOn: verification.issuedOn,
+              expiresOn: verification.expiresOn, status: verification.outcome },
+            verification: { reference: verification.reference, verifiedAt: verification.verifiedAt },
+            destinationCountry: data.destinationCountry, purpose: data.purpose,
+          });
+          return { filename: `${attestationNumber}.pdf`, contentType: 'application/pdf', contentBase64: pdf.toString('base64') };
+        },
+      },
+    },
+  } as ServiceSchema;
+}
