@@ -1,0 +1,25 @@
+import { loadConfig } from '../config/load';
+import { startEmbedded } from '../app/embedded';
+
+/** `hub start`: embedded by default (PGlite + sandbox agencies); with DATABASE_URL, a server node without them. */
+export async function runStart(): Promise<void> {
+  const embedded = !process.env.DATABASE_URL;
+  const config = loadConfig({ sandbox: { enabled: embedded } });
+  const running = await startEmbedded(config);
+  const out = (s: string) => process.stdout.write(s + '\n');
+  out('');
+  out(`eConsulat hub ready (${embedded ? 'embedded: PGlite under ' + config.dataDir : 'server: PostgreSQL'}${config.transporter ? ', transporter ' + config.transporter.replace(/\/\/.*@/, '//') : ''})`);
+  out(`  portal API   ${running.hub.url}/api/v1   (OpenAPI: ${running.hub.url}/api/v1/openapi.json)`);
+  if (running.sandboxes) out(`  NARSA sandbox ${running.sandboxes.narsa.url}  (control: ${running.sandboxes.narsa.controlUrl}/_sandbox/state)`);
+  out(`  token        npx hub token --role citizen --sub amina   |   npx hub token --role agent --post CG-PARIS`);
+  out('');
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`received ${signal}, stopping\n`);
+    running.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
