@@ -1,0 +1,123 @@
+/**
+ * A mapping set: every code table and mapping of the hub, compiled together once. Pure: it takes the
+ * parsed content of the files (the loader in app/mapping-files.ts reads them) and returns functions.
+ */
+import { HubError } from '../../broker/errors';
+import { CANONICAL_SCHEMAS, compileCanonicalValidators, isCanonicalName, type CanonicalName, type CanonicalTypes } from '../canonical';
+import { checkLabels, compileCodeTable, type CodeTable } from './code-tables';
+import { compileFields, FAILED, type CompileContext, type Run } from './compile';
+import { compileDefinitionValidators } from './definition-schema';
+import { targetSchemas } from './target-schema';
+import type { DefinitionProblem, MappingError, MappingResult } from './types';
+import { schemaErrors } from './validate-output';
+
+export interface MappingSources {
+  /** Code tables by name (the file name without `.yaml`, e.g. `narsa-licence-status`). */
+  codeTables: ReadonlyArray<{ name: string; origin: string; content: unknown }>;
+  /** Mappings by id (`<partner>/<message>.<in|out>`, e.g. `narsa/licence-check.in`). */
+  mappings: ReadonlyArray<{ id: string; origin: string; content: unknown }>;
+}
+
+export interface CompiledMapping<T> {
+  readonly id: string;
+  /** What the mapping reads, as its file describes it. */
+  readonly source: string;
+  readonly target: CanonicalName;
+  /** Maps one message; never throws for bad input: the errors say which fields and why. */
+  map(input: unknown): MappingResult<T>;
+  /** Like map, but throws HubError MAPPING_FAILED (with the field errors) when the input does not map. */
+  mapOrThrow(input: unknown): T;
+}
+
+export interface MappingSet {
+  readonly ids: readonly string[];
+  /** The mapping `id`, checked to produce `target`; throws if there is no such mapping. */
+  get<K extends CanonicalName>(id: string, target: K): CompiledMapping<CanonicalTypes[K]>;
+  /** The mapping `id` whatever it produces (for generic tools such as the golden runner), if any. */
+  find(id: string): CompiledMapping<unknown> | undefined;
+  codeTable(name: string): CodeTable | undefined;
+}
+
+/** Every problem of every file, reported together: fixing one file at a time is slow. */
+export class MappingDefinitionError extends HubError {
+  readonly problems: readonly DefinitionProblem[];
+
+  constructor(problems: readonly DefinitionProblem[]) {
+    const summary = problems.slice(0, 5).map((p) => `${p.origin}#${p.path}: ${p.message}`).join('; ');
+    super('CONFIG_INVALID', `mappings do not compile: ${summary}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`, {
+      errors: problems.map((p) => ({ path: `${p.origin}#${p.path}`, message: p.message })),
+    });
+    this.name = 'MappingDefinitionError';
+    this.problems = problems;
+  }
+}
+
+export function compileMappingSet(sources: MappingSources): MappingSet {
+  const definitions = compileDefinitionValidators();
+  const problems: DefinitionProblem[] = [];
+
+  const codeTables = new Map<string, CodeTable>();
+  for (const { name, origin, content } of sources.codeTables) {
+    const checked = definitions.codeTable(origin, content);
+    problems.push(...checked.problems);
+    if (!checked.definition) continue;
+    problems.push(...checkLabels(origin, checked.definition));
+    if (codeTables.has(name)) problems.push({ origin, path: '/', message: `a second code table is named ${name}` });
+    codeTables.set(name, compileCodeTable(name, checked.definition));
+  }
+
+  const validators = compileCanonicalValidators();
+  const targets = targetSchemas(Object.values(CANONICAL_SCHEMAS));
+  const mappings = new Map<string, CompiledMapping<unknown>>();
+  for (const { id, origin, content } of sources.mappings) {
+    const checked = definitions.mapping(origin, content);
+    problems.push(...checked.problems);
+    const definition = checked.definition;
+    if (!definition) continue;
+    if (mappings.has(id)) problems.push({ origin, path: '/', message: `a second mapping has the id ${id}` });
+    if (!isCanonicalName(definition.target)) {
+      problems.push({ origin, path: '/target', message: `no canonical schema named ${definition.target} (known: ${Object.keys(CANONICAL_SCHEMAS).join(', ')})` });
+      continue;
+    }
+    const target = definition.target;
+    const ctx: CompileContext = { origin, codeTables, targets, problems };
+    const produce = compileFields(definition.fields, { definitionPath: '/fields', targetTemplate: '', sourceScope: '', target: targets.root(CANONICAL_SCHEMAS[target]) }, ctx);
+    const validate = validators[target] as (value: unknown) => boolean;
+    const validateErrors = (): Parameters<typeof schemaErrors>[0] => (validators[target].errors ?? []);
+
+    const map = (input: unknown): MappingResult<unknown> => {
+      const run: Run = { root: input, errors: undefined, indices: [] };
+      const produced = produce(input, run);
+      const value = produced === undefined || produced === FAILED ? {} : produced;
+      if (validate(value) && run.errors === undefined) return { ok: true, value };
+      const errors: MappingError[] = run.errors ?? [];
+      return { ok: false, errors: [...errors, ...schemaErrors(validateErrors(), run.errors)] };
+    };
+    mappings.set(id, {
+      id,
+      source: definition.source,
+      target,
+      map,
+      mapOrThrow: (input) => {
+        const result = map(input);
+        if (result.ok) return result.value;
+        throw new HubError('MAPPING_FAILED', `${id}: the message does not map (${result.errors.length} error(s))`, { errors: result.errors });
+      },
+    });
+  }
+
+  if (problems.length > 0) throw new MappingDefinitionError(problems);
+
+  return {
+    ids: [...mappings.keys()],
+    get<K extends CanonicalName>(id: string, target: K): CompiledMapping<CanonicalTypes[K]> {
+      const mapping = mappings.get(id);
+      if (!mapping) throw new HubError('CONFIG_INVALID', `no mapping ${id} (known: ${[...mappings.keys()].join(', ')})`);
+      if (mapping.target !== target) throw new HubError('CONFIG_INVALID', `mapping ${id} produces ${mapping.target}, not ${target}`);
+      // The output was validated against the schema of `target`, which is what CanonicalTypes[K] describes.
+      return mapping as CompiledMapping<CanonicalTypes[K]>;
+    },
+    find: (id) => mappings.get(id),
+    codeTable: (name) => codeTables.get(name),
+  };
+}

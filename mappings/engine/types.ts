@@ -1,0 +1,70 @@
+/**
+ * Shapes shared by the mapping engine: what a mapping file says (after YAML parsing and schema
+ * validation) and what a compiled mapping returns.
+ */
+import type { FieldError } from '../../broker/errors';
+
+/** A mapping failure: `path` is the target field (JSON pointer), `source` the source path it came from. */
+export interface MappingError extends FieldError {
+  source?: string;
+}
+
+export type MappingResult<T> = { ok: true; value: T } | { ok: false; errors: MappingError[] };
+
+/** A condition on the source: `path` and exactly one test. */
+export interface ConditionDefinition {
+  path: string;
+  equals?: unknown;
+  notEquals?: unknown;
+  in?: unknown[];
+  exists?: boolean;
+}
+
+/**
+ * One rule for one target field. A leaf takes its value `from` a source path (optionally through a
+ * `code` table or a `date` conversion) or is a `const`; a group has nested `fields`, scoped to a source
+ * object (`from`) or repeated for each element of a source list (`each`).
+ */
+export interface FieldRuleDefinition {
+  from?: string;
+  const?: unknown;
+  default?: unknown;
+  code?: string;
+  date?: string;
+  when?: ConditionDefinition | ConditionDefinition[];
+  each?: string;
+  fields?: FieldsDefinition;
+  description?: string;
+}
+
+/** A list is a set of alternatives: the first whose `when` holds and that yields a value wins. */
+export type FieldSpecDefinition = FieldRuleDefinition | FieldRuleDefinition[];
+
+/** Target path (dots for nesting: `holder.familyName`) → rule. */
+export type FieldsDefinition = Record<string, FieldSpecDefinition>;
+
+export interface MappingDefinition {
+  source: string;
+  target: string;
+  description?: string;
+  fields: FieldsDefinition;
+}
+
+export interface CodeTableEntryDefinition {
+  value?: string;
+  labels?: Record<string, string>;
+}
+
+export interface CodeTableDefinition {
+  description: string;
+  codes: Record<string, string | CodeTableEntryDefinition>;
+}
+
+/** A problem in a mapping or code-table file, found when the set is compiled. */
+export interface DefinitionProblem {
+  /** The file (or other origin) the definition came from. */
+  origin: string;
+  /** JSON pointer inside that definition. */
+  path: string;
+  message: string;
+}
