@@ -154,4 +154,16 @@ describe('classify (errors as they come back from the broker)', () => {
     expect(problem.code).toBe('INTERNAL');
     expect(problem.detail).not.toContain('Amina');
   });
+
+  it("reads a service's parameter validation error as a 400 naming the field, without fastest-validator's message", () => {
+    const err = new Errors.ValidationError('Parameters validation error!', 'VALIDATION_ERROR', [
+      { type: 'uuid', field: 'id', actual: 'Amina', message: "The 'id' field must be a valid UUID." },
+      { type: 'arrayEnum', field: 'applicant.tags[1]', actual: 'BK123456', message: "The 'BK123456' value in 'applicant.tags[1]' field ..." },
+    ]);
+    const { problem, kind } = classify(err, 'c');
+    expect(kind).toBe('expected');
+    expect(problem).toMatchObject({ code: 'VALIDATION_FAILED', status: 400, errors: [
+      { path: '/id', message: 'is not valid (uuid)' }, { path: '/applicant/tags/1', message: 'is not valid (arrayEnum)' }] });
+    expect(JSON.stringify(problem)).not.toMatch(/Amina|BK123456/);
+  });
 });

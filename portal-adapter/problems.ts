@@ -73,6 +73,27 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; detail: string }> = {
   FST_ERR_BAD_URL: { code: 'NOT_FOUND', detail: 'The URL could not be decoded' },
 };
 
+/** `applicant.email` / `items[0].x` (fastest-validator field names) → `/applicant/email` / `/items/0/x`. */
+function pointerOf(field: string): string {
+  return field.split(/\.|\[(\d+)\]/).filter((t) => t !== undefined && t !== '')
+    .map((t) => `/${t.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+/**
+ * A Moleculer `ValidationError`: a service's declared `params` refused what the portal passed on (an id that is not
+ * a UUID, say). The field is named; fastest-validator's messages are not passed on, as some quote the value.
+ */
+function serviceParamErrors(data: unknown): FieldError[] {
+  if (!Array.isArray(data)) return [];
+  return data.slice(0, 50).flatMap((item): FieldError[] => {
+    const field = prop(item, 'field');
+    const rule = prop(item, 'type');
+    if (typeof field !== 'string') return [];
+    const why = typeof rule === 'string' && /^[A-Za-z]{1,40}$/.test(rule) ? ` (${rule})` : '';
+    return [{ path: pointerOf(field), message: `is not valid${why}` }];
+  });
+}
+
 /** Moleculer's own errors that mean "a service is not reachable right now": worth a retry, not a 500. */
 const UNAVAILABLE_TYPES = new Set(['SERVICE_NOT_FOUND', 'SERVICE_NOT_AVAILABLE', 'REQUEST_TIMEOUT', 'REQUEST_REJECTED', 'QUEUE_FULL']);
 
@@ -82,6 +103,7 @@ const UNAVAILABLE_TYPES = new Set(['SERVICE_NOT_FOUND', 'SERVICE_NOT_AVAILABLE',
  * - after a trip through the broker, a Moleculer error whose `code` is the HTTP status, `type` the catalogue code
  *   and `data` `{errors?, extra?}` (`extra` is for the hub, not for clients, and is not shown);
  * - a `HubError` serialised by a transporter without the hub's error middleware (Moleculer keeps name, message, code).
+ * Moleculer's parameter validation errors are client errors too (400); unreachable services are a 503.
  * Their message is written by the hub for clients (never personal data, per the catalogue's rule) and becomes the
  * `detail`; any other error's message is withheld.
  */
@@ -104,6 +126,10 @@ export function classify(err: unknown, correlationId: string): ClassifiedProblem
     const place = VALIDATION_PLACES[String(prop(err, 'validationContext'))] ?? 'request';
     const errors = toFieldErrors(validation as FastifySchemaValidationError[]);
     return { problem: problemOf('VALIDATION_FAILED', correlationId, `The ${place} does not match its schema`, errors), kind: 'expected' };
+  }
+  if (type === 'VALIDATION_ERROR') {
+    const errors = serviceParamErrors(prop(err, 'data'));
+    return { problem: problemOf('VALIDATION_FAILED', correlationId, 'The request does not match what the service expects', errors), kind: 'expected' };
   }
   const known = typeof code === 'string' ? FASTIFY_CODES[code] : undefined;
   if (known !== undefined) return { problem: problemOf(known.code, correlationId, known.detail), kind: 'expected' };
