@@ -9,7 +9,8 @@ export type { ServiceDefinition, ConsularPost, ActionDefinition } from './catalo
 const STATUSES = ['submitted', 'in-review', 'awaiting-partners', 'ready-for-decision', 'approved', 'rejected', 'completed',
   'info-requested', 'awaiting-payment', 'awaiting-appointment', 'cancelled'];
 const ROLES = ['citizen', 'agent', 'supervisor', 'engineer'];
-const labels = { type: 'object', required: ['ar', 'fr', 'en', 'es'], additionalProperties: { type: 'string', minLength: 1 } };
+const label = { type: 'string', minLength: 1 };
+const labels = { type: 'object', required: ['ar', 'fr', 'en', 'es'], properties: { ar: label, fr: label, en: label, es: label }, additionalProperties: label };
 
 export const serviceDefinitionSchema = {
   type: 'object',

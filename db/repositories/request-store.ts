@@ -137,7 +137,7 @@ export function createRequestStore(db: Knex): RequestStore {
     },
     async document(requestId, documentId) {
       const d = await DocumentModel.query(db).where({ request_id: requestId, id: documentId }).first();
-      return d ? { id: d.id, kind: d.kind, filename: d.filename, contentType: d.content_type, createdAt: iso(d.created_at), content: d.content } : undefined;
+      return d ? { id: d.id, kind: d.kind, filename: d.filename, contentType: d.content_type, createdAt: iso(d.created_at), content: Buffer.from(d.content) } : undefined; // PGlite returns a Uint8Array
     },
   };
 }

@@ -121,6 +121,10 @@ describe('licence authentication, end to end through the portal, NARSA sandbox a
   });
 
   it('records one ledger entry per message out and in, and the chain verifies', async () => {
+    await eventually(async () => {
+      const open = await f.hub.database.knex('outbox').whereNot('status', 'delivered').count<{ count: number }[]>('* as count');
+      return Number(open[0].count) === 0 ? true : undefined;
+    });
     const rows = await f.hub.database.knex('exchange_ledger').select('direction', 'message_id', 'outcome');
     const delivered = await f.hub.database.knex('outbox').where('status', 'delivered').select('id');
     for (const { id } of delivered) {
