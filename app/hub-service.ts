@@ -8,7 +8,7 @@ export function createHubService(deps: { db: Knex; broker: ServiceBroker; connec
     name: 'hub',
     actions: {
       async ready() {
-        const checks: Record<string, { ok: boolean; detail?: string }> = {};
+        const checks: Record<string, unknown> & { database?: { ok: boolean; detail?: string }; broker?: { ok: boolean } } = {};
         try {
           await deps.db.raw('SELECT 1');
           checks.database = { ok: true };
@@ -18,7 +18,8 @@ export function createHubService(deps: { db: Knex; broker: ServiceBroker; connec
         checks.broker = { ok: deps.broker.started };
         const partners: Record<string, { ok: boolean; detail: string; circuit?: string }> = {};
         for (const [name, c] of deps.connectors) partners[name] = await c.health().catch(() => ({ ok: false, detail: 'health check failed' }));
-        return { ready: checks.database.ok && checks.broker.ok, checks, partners };
+        checks.partners = partners;
+        return { ready: Boolean(checks.database?.ok && checks.broker?.ok), checks };
       },
     },
   };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { hubConfigSchema, type HubConfig } from './schema';
 import { assertValidConfig, createConfigAjv, fieldErrors } from './validate';
@@ -32,6 +33,19 @@ function sandboxFromEnv(env: Env): Record<string, unknown> {
   return out;
 }
 
+/** `HUB_CONFIG=/path/hub.json`: a deployment's settings (partner endpoints, TLS files…) over the run mode's defaults. */
+function fromFile(file: string | undefined): Record<string, unknown> {
+  if (!file) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    assertValidConfig(file, [{ path: '/', message: 'cannot be read as JSON: ' + (err instanceof Error ? err.message : 'unreadable') }]);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) assertValidConfig(file, [{ path: '/', message: 'must be a JSON object' }]);
+  return parsed as Record<string, unknown>;
+}
+
 const validateHubConfig = createConfigAjv().compile(hubConfigSchema);
 
 /**
@@ -39,7 +53,7 @@ const validateHubConfig = createConfigAjv().compile(hubConfigSchema);
  * A wrong value stops the start with CONFIG_INVALID naming the field.
  */
 export function loadConfig(base: Record<string, unknown> = {}, env: Env = process.env): HubConfig {
-  const merged: Record<string, unknown> = { ...structuredClone(base), ...fromEnv(env) };
+  const merged: Record<string, unknown> = { ...structuredClone(base), ...fromFile(env.HUB_CONFIG), ...fromEnv(env) };
   const sandbox = { ...((merged.sandbox as Record<string, unknown> | undefined) ?? {}), ...sandboxFromEnv(env) };
   merged.sandbox = sandbox;
   if (!validateHubConfig(merged)) assertValidConfig('config', fieldErrors(validateHubConfig.errors));

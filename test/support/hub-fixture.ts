@@ -15,13 +15,13 @@ export interface HubFixture {
   dispose(): Promise<void>;
 }
 
-export async function startHubFixture(overrides: Record<string, unknown> = {}): Promise<HubFixture> {
+export async function startHubFixture(overrides: Record<string, unknown> = {}, narsaSettings: Record<string, unknown> = {}): Promise<HubFixture> {
   const database = await prepareHubDatabase();
   const narsa = await startNarsaSandbox({ dataDir: database.settings.dataDir, port: 0, controlPort: 0 });
   const base = {
     port: 0, dataDir: database.settings.dataDir, databaseUrl: database.settings.databaseUrl, logLevel: 'warn',
     outbox: { pollIntervalMs: 50, leaseMs: 5000, retry: { baseMs: 50, maxMs: 400, maxAttempts: 4 } },
-    partners: { narsa: { rest: { baseUrl: narsa.url, tls: { caPath: narsa.pki.caCertPath, certPath: narsa.pki.clientCertPath, keyPath: narsa.pki.clientKeyPath } } } },
+    partners: { narsa: { rest: { baseUrl: narsa.url, tls: { caPath: narsa.pki.caCertPath, certPath: narsa.pki.clientCertPath, keyPath: narsa.pki.clientKeyPath }, ...narsaSettings } } },
     ...overrides,
   };
   const configOf = () => loadConfig(base, { AMQP_URL: process.env.HUB_TEST_AMQP === '1' ? process.env.AMQP_URL : undefined });
