@@ -27,6 +27,6 @@ module.exports = tseslint.config(
         patterns: [{ group: ['**/db/**', '**/connectors/**'], message: 'services/ and mappings/ do no I/O: go through the broker.' }] }],
     },
   },
-  { files: ['**/*.js'], languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+  { files: ['**/*.js'], languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly', URL: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

@@ -79,7 +79,8 @@ export function createRequestsService(deps: RequestsDeps): ServiceSchema {
             status: plan.status, history, outbox: plan.outbox, correlationId: ctx.meta.correlationId,
           }, { key: idempotencyKey, bodySha256 });
           if (outcome.kind === 'key-conflict') throw new HubError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used with another body');
-          if (outcome.kind === 'created' && plan.outbox.length) ctx.emit('hub.outbox.written');
+          // A nudge only: if it is lost, the relay's poll picks the message up anyway.
+          if (outcome.kind === 'created' && plan.outbox.length) void ctx.emit('hub.outbox.written');
           const r = outcome.request;
           return { id: r.id, reference: r.reference, status: r.status, replayed: outcome.kind === 'replayed' };
         },
@@ -157,7 +158,7 @@ export function createRequestsService(deps: RequestsDeps): ServiceSchema {
             id: p.id, from: p.from, to: p.to, results: p.results, outbox: p.outbox, correlationId: ctx.meta.correlationId,
             history: { at: now().toISOString(), status: p.to, actor: p.actor, ...(p.note ? { note: p.note } : {}) },
           });
-          if (outcome.kind === 'applied' && p.outbox?.length) ctx.emit('hub.outbox.written');
+          if (outcome.kind === 'applied' && p.outbox?.length) void ctx.emit('hub.outbox.written');
           return outcome.kind === 'applied' ? { applied: true, status: outcome.request.status } : { applied: false, ...(outcome.kind === 'status-conflict' ? { status: outcome.status } : {}) };
         },
       },
