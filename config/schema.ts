@@ -6,6 +6,7 @@ export const retryPolicySchema = {
   type: 'object',
   additionalProperties: false,
   default: {},
+  description: 'Retries of a partner message: exponential backoff with jitter; a partner\'s Retry-After is a floor',
   properties: {
     baseMs: { type: 'integer', minimum: 1, default: 500, description: 'First retry delay before jitter' },
     maxMs: { type: 'integer', minimum: 1, default: 300000, description: 'Ceiling of one retry delay' },
@@ -31,7 +32,7 @@ export const hubConfigSchema = {
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'], default: 'info', description: 'Log level (env LOG_LEVEL)' },
     nodeId: { type: 'string', description: 'Moleculer node id (env NODE_ID); default host name + pid' },
     portal: {
-      type: 'object', additionalProperties: false, default: {},
+      type: 'object', additionalProperties: false, default: {}, description: 'The HTTP API of the front ends',
       properties: {
         bodyLimitBytes: { type: 'integer', minimum: 1024, default: 262144, description: 'Largest accepted request body' },
         tokenIssuer: { type: 'string', default: 'econsulat-hub', description: 'Expected JWT issuer' },
@@ -40,7 +41,7 @@ export const hubConfigSchema = {
       },
     },
     outbox: {
-      type: 'object', additionalProperties: false, default: {},
+      type: 'object', additionalProperties: false, default: {}, description: 'The transactional outbox relay that delivers partner messages',
       properties: {
         enabled: { type: 'boolean', default: true, description: 'Run the outbox relay on this node' },
         pollIntervalMs: { type: 'integer', minimum: 10, default: 250, description: 'Relay poll period when idle' },
@@ -50,9 +51,9 @@ export const hubConfigSchema = {
       },
     },
     sandbox: {
-      type: 'object', additionalProperties: false, default: {},
+      type: 'object', additionalProperties: false, default: {}, description: 'Simulated partner agencies (never in production)',
       properties: {
-        enabled: { type: 'boolean', default: false, description: 'Start the simulated agencies in-process (embedded mode only; env HUB_SANDBOX)' },
+        enabled: { type: 'boolean', default: false, description: 'Start the simulated agencies in-process; `hub start` turns it on when DATABASE_URL is unset (env HUB_SANDBOX)' },
         narsaPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4443, description: 'NARSA sandbox HTTPS port (env SANDBOX_NARSA_PORT)' },
         narsaControlPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4480, description: 'NARSA sandbox control port, loopback only (env SANDBOX_NARSA_CONTROL_PORT)' },
       },
