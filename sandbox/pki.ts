@@ -4,8 +4,7 @@
  * directory and reused afterwards, so a hub configured with these paths keeps working
  * across restarts.
  */
-// Must come before @peculiar/x509, which checks for a Reflect metadata API when loaded.
-import './_kit/reflect-polyfill';
+import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the Reflect metadata API loaded first
 import { X509Certificate as NodeX509, createPrivateKey, webcrypto } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
