@@ -26,6 +26,7 @@ import { createDeliveryService } from './delivery-service';
 import { loadPartnerBindings, resolvePartnerConfig, type PartnerBinding } from '../connectors/partners/bindings';
 import type { PartnerConnectorConfig } from '../connectors/registry';
 import { createAnswerMapper } from './answer-mapper';
+import { loadArabicFont } from './document-fonts';
 
 export interface Hub {
   config: HubConfig;
@@ -81,7 +82,7 @@ export async function startHub(config: HubConfig): Promise<Hub> {
 
   broker.createService(createCatalogueService({ services, posts }));
   broker.createService(createRequestsService({ store: createRequestStore(db), services, posts }));
-  broker.createService(createLicenceAuthenticationService({ posts }));
+  broker.createService(createLicenceAuthenticationService({ posts, arabicFont: loadArabicFont(config.documents.arabicFontPath) }));
   broker.createService(createHubService({ db, broker, connectors }));
   if (config.outbox.enabled) broker.createService(createDeliveryService(relay));
   await broker.start();

@@ -20,7 +20,7 @@ export const hubConfigSchema = {
   $id: 'hub-config',
   type: 'object',
   additionalProperties: false,
-  required: ['port', 'dataDir', 'logLevel', 'outbox', 'portal', 'sandbox', 'partners'],
+  required: ['port', 'dataDir', 'logLevel', 'documents', 'outbox', 'portal', 'sandbox', 'partners'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 3000, description: 'Portal API port (env PORT)' },
     host: { type: 'string', default: '127.0.0.1', description: 'Portal API bind address (env HOST)' },
@@ -38,6 +38,12 @@ export const hubConfigSchema = {
         tokenIssuer: { type: 'string', default: 'econsulat-hub', description: 'Expected JWT issuer' },
         tokenAudience: { type: 'string', default: 'econsulat-portal', description: 'Expected JWT audience' },
         jwtPublicKeyPath: { type: 'string', description: 'PEM SPKI of the token signer; unset = generated under dataDir/keys (embedded)' },
+      },
+    },
+    documents: {
+      type: 'object', additionalProperties: false, default: {}, description: 'Issued documents (PDF)',
+      properties: {
+        arabicFontPath: { type: 'string', description: 'TrueType font with Arabic glyphs for the Arabic names on PDFs; unset = the first of the usual system fonts found (DejaVu Sans, Noto Naskh Arabic), or Latin only' },
       },
     },
     outbox: {
@@ -81,6 +87,7 @@ export interface HubConfig {
   logLevel: LogLevel;
   nodeId?: string;
   portal: { bodyLimitBytes: number; tokenIssuer: string; tokenAudience: string; jwtPublicKeyPath?: string };
+  documents: { arabicFontPath?: string };
   outbox: { enabled: boolean; pollIntervalMs: number; batchSize: number; leaseMs: number; retry: RetryPolicy };
   sandbox: { enabled: boolean; narsaPort: number; narsaControlPort: number };
   partners: Record<string, Record<string, unknown>>;

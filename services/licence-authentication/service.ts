@@ -11,10 +11,20 @@ import { decideOnVerification, type VerificationOutcome } from './verification-o
 export const VERIFY_OPERATION = 'licence.verify';
 
 interface LicenceData { licenceNumber: string; holder: { cnie: string; familyName: string; givenNames: string; birthDate: string }; purpose: string; destinationCountry: string }
-interface LicenceVerification { outcome: VerificationOutcome; licenceNumber?: string; categories?: Array<{ code: string }>; issuedOn?: string; expiresOn?: string }
+interface LicenceVerification {
+  outcome: VerificationOutcome; licenceNumber?: string; categories?: Array<{ code: string }>; issuedOn?: string; expiresOn?: string;
+  holder?: { familyNameAr?: string; givenNamesAr?: string };
+}
+
+function arabicNames(fromPartner: LicenceVerification['holder'], applicant: Record<string, unknown>): { familyNameAr?: string; givenNamesAr?: string } {
+  const pick = (a: unknown, b: unknown): string | undefined => (typeof a === 'string' ? a : typeof b === 'string' ? b : undefined);
+  const familyNameAr = pick(fromPartner?.familyNameAr, applicant.familyNameAr);
+  const givenNamesAr = pick(fromPartner?.givenNamesAr, applicant.givenNamesAr);
+  return { ...(familyNameAr ? { familyNameAr } : {}), ...(givenNamesAr ? { givenNamesAr } : {}) };
+}
 
 /** Driving-licence authentication: NARSA verifies the licence in real time; the agent issues the attestation. */
-export function createLicenceAuthenticationService(deps: { posts: ConsularPost[]; now?: () => Date }): ServiceSchema {
+export function createLicenceAuthenticationService(deps: { posts: ConsularPost[]; arabicFont?: Uint8Array; now?: () => Date }): ServiceSchema {
   const now = deps.now ?? (() => new Date());
   const postNames = new Map(deps.posts.map((p) => [p.code, p.names.fr]));
   return {
@@ -63,14 +73,14 @@ export function createLicenceAuthenticationService(deps: { posts: ConsularPost[]
           const pdf = await renderLicenceAttestation({
             attestationNumber, issuedAt: now().toISOString(),
             post: { code: request.post, name: postNames.get(request.post) ?? request.post },
+            // The Arabic civil-status spelling is authoritative: NARSA's, when it has it, over what the applicant typed.
             holder: { familyName: data.holder.familyName, givenNames: data.holder.givenNames, birthDate: data.holder.birthDate,
-              ...(typeof request.applicant.familyNameAr === 'string' ? { familyNameAr: request.applicant.familyNameAr } : {}),
-              ...(typeof request.applicant.givenNamesAr === 'string' ? { givenNamesAr: request.applicant.givenNamesAr } : {}) },
+              ...arabicNames(verification.holder, request.applicant) },
             licence: { number: data.licenceNumber, categories: (verification.categories ?? []).map((c) => c.code), issuedOn: verification.issuedOn,
               expiresOn: verification.expiresOn, status: verification.outcome },
             verification: { reference: verification.reference, verifiedAt: verification.verifiedAt },
             destinationCountry: data.destinationCountry, purpose: data.purpose,
-          });
+          }, deps.arabicFont ? { arabicFont: deps.arabicFont } : {});
           return { filename: `${attestationNumber}.pdf`, contentType: 'application/pdf', contentBase64: pdf.toString('base64') };
         },
       },
