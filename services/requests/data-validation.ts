@@ -2,16 +2,11 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { HubError, type FieldError } from '../../broker/errors';
 import type { ServiceDefinition } from '../../config/catalogue-types';
+import { fieldErrors } from '../../config/validate';
 import { applicantSchema } from './applicant-schema';
 
 function toFieldErrors(prefix: string, fn: ValidateFunction): FieldError[] {
-  return (fn.errors ?? []).map((e) => {
-    let path = prefix + e.instancePath;
-    if (e.keyword === 'required') path += '/' + String((e.params as { missingProperty: string }).missingProperty);
-    if (e.keyword === 'additionalProperties') path += '/' + String((e.params as { additionalProperty: string }).additionalProperty);
-    const message = e.keyword === 'required' ? 'is required' : e.keyword === 'additionalProperties' ? 'is not an allowed property' : (e.message ?? 'is invalid');
-    return { path, message };
-  });
+  return fieldErrors(fn.errors).map((e) => ({ path: prefix + (e.path === '/' ? '' : e.path), message: e.message }));
 }
 
 /** Validators compiled once per service at start: `data` against the catalogue's schema, the applicant against ours. */

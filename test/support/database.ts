@@ -20,27 +20,9 @@ export function realPostgresUrl(): string | undefined {
  * otherwise embedded PGlite in a temporary directory.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hub-test-'));
-  const serverUrl = realPostgresUrl();
-  if (!serverUrl) {
-    const db = await openDatabase({ dataDir });
-    return { ...db, settings: { dataDir }, async dispose() { await db.close(); rmSync(dataDir, { recursive: true, force: true }); } };
-  }
-  const name = `hub_test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  const admin = knex({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
-  await admin.raw(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = '/' + name;
-  const db = await openDatabase({ databaseUrl: url.toString(), dataDir, poolMax: 20 });
-  return {
-    ...db, settings: { databaseUrl: url.toString(), dataDir },
-    async dispose() {
-      await db.close();
-      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.destroy();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  const prepared = await prepareHubDatabase();
+  const db = await openDatabase({ ...prepared.settings, poolMax: 20 });
+  return { ...db, settings: prepared.settings, async dispose() { await db.close(); await prepared.dispose(); } };
 }
 
 /** Settings for a hub that opens the database itself (the embedded one allows one opener); nothing is opened here. */
