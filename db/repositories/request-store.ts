@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { DocumentModel, HistoryModel, RequestModel } from '../models';
+import { CREATE_REQUEST_SQL } from './create-request-sql';
 import type {
   CreateOutcome, DocumentDraft, DocumentMeta, ExchangeView, HistoryEntry, ListFilter, NewRequest, OutboxDraft,
   RequestDetails, RequestRecord, RequestStore, Transition, TransitionOutcome,
@@ -45,30 +46,23 @@ async function insertDocuments(trx: Knex.Transaction, requestId: string, drafts:
 export function createRequestStore(db: Knex): RequestStore {
   return {
     async create(input: NewRequest, idem): Promise<CreateOutcome> {
-      return db.transaction(async (trx) => {
-        // Claim the key first: a concurrent twin blocks on the primary key until we commit, then finds our request.
-        const claimed = await trx('idempotency_keys')
-          .insert({ owner_sub: input.ownerSub, key: idem.key, body_sha256: idem.bodySha256, request_id: input.id })
-          .onConflict(['owner_sub', 'key']).ignore().returning('request_id');
-        if (claimed.length === 0) {
-          const existing = await trx('idempotency_keys').where({ owner_sub: input.ownerSub, key: idem.key }).first();
-          if (!existing || existing.body_sha256 !== idem.bodySha256) return { kind: 'key-conflict' };
-          const row = await RequestModel.query(trx).findById(String(existing.request_id));
-          if (!row) return { kind: 'key-conflict' };
-          return { kind: 'replayed', request: toRecord(row) };
-        }
-        const seq = await trx.raw(`SELECT nextval('request_reference_seq')::int AS n`);
-        const n = Number((seq.rows as Array<{ n: number }>)[0].n);
-        const year = input.history[0]?.at.slice(0, 4) ?? new Date().toISOString().slice(0, 4);
-        const reference = `${input.referencePrefix}-${postShort(input.post)}-${year}-${String(n).padStart(6, '0')}`;
-        const row = await RequestModel.query(trx).insert({
-          id: input.id, reference, service: input.service, post: input.post, status: input.status, owner_sub: input.ownerSub,
-          applicant: input.applicant, data: input.data, results: {}, version: 1,
-        }).returning('*');
-        await insertHistory(trx, input.id, input.history);
-        await insertOutbox(trx, input.id, reference, input.outbox, input.correlationId);
-        return { kind: 'created', request: toRecord(row) };
+      const year = input.history[0]?.at.slice(0, 4) ?? new Date().toISOString().slice(0, 4);
+      const created = await db.raw(CREATE_REQUEST_SQL, {
+        ownerSub: input.ownerSub, key: idem.key, bodySha256: idem.bodySha256, id: input.id,
+        referencePrefix: `${input.referencePrefix}-${postShort(input.post)}-${year}-`,
+        service: input.service, post: input.post, status: input.status,
+        applicant: JSON.stringify(input.applicant), data: JSON.stringify(input.data),
+        history: JSON.stringify(input.history.map((h) => ({ at: h.at, status: h.status, actor: h.actor, note: h.note ?? null }))),
+        outbox: JSON.stringify(input.outbox.map((m) => ({ partner: m.partner, operation: m.operation, payload: m.payload, reply_action: m.replyAction ?? null }))),
+        correlationId: input.correlationId ?? null,
       });
+      const rows = created.rows as Array<Record<string, unknown>>;
+      if (rows.length === 1) return { kind: 'created', request: toRecord(RequestModel.fromJson(rows[0], { skipValidation: true })) };
+      // The key was taken (by an earlier call, or a concurrent twin that has now committed): same body → same request.
+      const existing = await db('idempotency_keys').where({ owner_sub: input.ownerSub, key: idem.key }).first();
+      if (!existing || existing.body_sha256 !== idem.bodySha256) return { kind: 'key-conflict' };
+      const row = await RequestModel.query(db).findById(String(existing.request_id));
+      return row ? { kind: 'replayed', request: toRecord(row) } : { kind: 'key-conflict' };
     },
     async find(id) {
       const row = await RequestModel.query(db).findById(id);
