@@ -34,6 +34,17 @@ describe('createPortalAuth / issueToken', () => {
     await expect(auth.verify(engineer)).resolves.toEqual({ sub: 'e-1', role: 'engineer' });
   });
 
+  it('refuses a token it verified before once the token has expired (the verified-token cache honours exp)', async () => {
+    const token = await issueToken({ privateKeyPem: keys.privateKeyPem, sub: 'u-2', role: 'citizen', ttlSeconds: 1 });
+    await expect(auth.verify(token)).resolves.toEqual({ sub: 'u-2', role: 'citizen' });
+    jest.useFakeTimers({ now: Date.now() + 60_000, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'queueMicrotask'] });
+    try {
+      await expect(auth.verify(token)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'The token has expired' });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('refuses to issue tokens the portal would refuse', async () => {
     await expect(issueToken({ privateKeyPem: keys.privateKeyPem, sub: 'a', role: 'agent' })).rejects.toThrow(/post/);
     await expect(issueToken({ privateKeyPem: keys.privateKeyPem, sub: 'a', role: 'citizen', ttlSeconds: 0 })).rejects.toThrow(/ttlSeconds/);

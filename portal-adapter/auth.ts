@@ -96,10 +96,13 @@ export function createPortalAuth(opts: PortalAuthOptions): PortalAuth {
   const key = importEs256PublicKey(opts.publicKeyPem);
   const issuer = opts.issuer ?? TOKEN_ISSUER;
   const audience = opts.audience ?? TOKEN_AUDIENCE;
+  const verified = new VerifiedTokenCache(VERIFIED_CACHE_SIZE);
   return {
     issuer,
     audience,
     async verify(token: string): Promise<AuthContext> {
+      const cached = verified.get(token, Date.now() / 1000);
+      if (cached) return cached;
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(token, key, {
@@ -108,9 +111,39 @@ export function createPortalAuth(opts: PortalAuthOptions): PortalAuth {
       } catch (err) {
         throw unauthenticated(reasonFor(err));
       }
-      return contextOf(payload);
+      const context = contextOf(payload);
+      verified.set(token, context, Number(payload.exp));
+      return context;
     },
   };
+}
+
+const VERIFIED_CACHE_SIZE = 10_000;
+
+/**
+ * Tokens already verified, until their `exp`: a front end sends the same token with every call, and an ECDSA
+ * verification costs more than the rest of a small request. Only the exact same token string hits; bounded size
+ * (oldest entry out first).
+ */
+class VerifiedTokenCache {
+  private readonly entries = new Map<string, { context: AuthContext; exp: number }>();
+  constructor(private readonly max: number) {}
+
+  get(token: string, nowSeconds: number): AuthContext | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (entry.exp + CLOCK_TOLERANCE_SECONDS <= nowSeconds) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return entry.context;
+  }
+
+  set(token: string, context: AuthContext, exp: number): void {
+    if (!Number.isFinite(exp)) return;
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(token, { context, exp });
+  }
 }
 
 /** Signs a token (the `hub token` CLI, tests). Refuses tokens the portal would refuse, so mistakes show at once. */
