@@ -1,0 +1,126 @@
+import { writeFileSync } from 'node:fs';
+import type { BaselineResult } from './baseline';
+import type { CpuUse } from './cpu-accounting';
+import type { LoadSummary } from './load-protocol';
+import { round } from './stats';
+
+/**
+ * One line of bench/results.json. `baseline` is what `value` is compared with (the raw database rate for the
+ * throughput row, the target for target rows, null when there is nothing to compare with) and `ratio` is
+ * value / baseline (null without a baseline).
+ */
+export interface ResultRow {
+  name: string;
+  value: number;
+  unit: string;
+  baseline: number | null;
+  ratio: number | null;
+}
+
+export interface TargetCheck {
+  target: string;
+  actual: string;
+  met: boolean;
+}
+
+export const TARGET_RPS = 1000;
+export const TARGET_P99_MS = 50;
+export const TARGET_BASELINE_RATIO = 0.5;
+
+function row(name: string, value: number, unit: string, baseline: number | null = null): ResultRow {
+  const ratio = baseline === null || baseline === 0 ? null : round(value / baseline, 3);
+  return { name, value: round(value), unit, baseline: baseline === null ? null : round(baseline), ratio };
+}
+
+/** CPU per operation (µs) of each party during a measured run; `other` is what ran outside the bench. */
+export interface CpuBreakdown {
+  phase: string;
+  opsPerSecond: number;
+  /** Share of the machine's cores busy (0..1), whoever used them. */
+  busy?: number;
+  client: number;
+  /** Of `client`, the time in the kernel. */
+  clientKernel: number;
+  postgres: number;
+  loadGenerator?: number;
+  other?: number;
+  /** Share of the machine's cores (0..1) used by processes outside the bench: above a few % the figures are disturbed. */
+  otherShare?: number;
+}
+
+/** Above this share of the machine used by other processes, the run is flagged as disturbed. */
+export const DISTURBED_SHARE = 0.05;
+
+export function cpuBreakdown(phase: string, ops: number, cpu: CpuUse, seconds: number, loadGeneratorSeconds?: number): CpuBreakdown {
+  const per = (s: number): number => (ops > 0 ? (s * 1e6) / ops : 0);
+  const ours = cpu.self + cpu.postgres + (loadGeneratorSeconds ?? 0);
+  return {
+    phase, opsPerSecond: seconds > 0 ? ops / seconds : 0,
+    ...(cpu.machine !== undefined && cpu.capacity
+      ? { busy: cpu.machine / cpu.capacity, other: per(Math.max(0, cpu.machine - ours)), otherShare: Math.max(0, cpu.machine - ours) / cpu.capacity }
+      : {}),
+    client: per(cpu.self), clientKernel: per(cpu.selfSystem), postgres: per(cpu.postgres),
+    ...(loadGeneratorSeconds === undefined ? {} : { loadGenerator: per(loadGeneratorSeconds) }),
+  };
+}
+
+export function cpuRows(raw: CpuBreakdown, portal: CpuBreakdown): ResultRow[] {
+  return [
+    row('raw insert CPU per transaction: client', raw.client, 'µs'),
+    row('raw insert CPU per transaction: PostgreSQL', raw.postgres, 'µs'),
+    row('portal CPU per submission: hub', portal.client, 'µs'),
+    row('portal CPU per submission: hub, in the kernel', portal.clientKernel, 'µs'),
+    row('portal CPU per submission: PostgreSQL', portal.postgres, 'µs', raw.postgres),
+    ...(portal.loadGenerator === undefined ? [] : [row('portal CPU per submission: load generator', portal.loadGenerator, 'µs')]),
+    ...(portal.busy === undefined ? [] : [row('machine CPU busy during portal run', 100 * portal.busy, '%')]),
+    ...(raw.otherShare === undefined ? [] : [row('machine CPU used outside the bench during raw insert run', 100 * raw.otherShare, '%')]),
+    ...(portal.otherShare === undefined ? [] : [row('machine CPU used outside the bench during portal run', 100 * portal.otherShare, '%')]),
+  ];
+}
+
+export function resultRows(raw: BaselineResult, portal: LoadSummary): ResultRow[] {
+  return [
+    row('raw insert transactions', raw.tps, 'tx/s'),
+    row('raw insert latency p50', raw.p50Ms, 'ms'),
+    row('raw insert latency p99', raw.p99Ms, 'ms'),
+    row('portal submissions', portal.rps, 'req/s', raw.tps),
+    row('portal submissions vs target', portal.rps, 'req/s', TARGET_RPS),
+    row('portal submissions, slowest second', portal.slowestSecond, 'req/s', TARGET_RPS),
+    row('portal latency p50', portal.latencyMs.p50, 'ms'),
+    row('portal latency p99', portal.latencyMs.p99, 'ms', TARGET_P99_MS),
+    row('portal non-2xx answers', portal.non2xx, 'count'),
+  ];
+}
+
+export function targetChecks(raw: BaselineResult, portal: LoadSummary): TargetCheck[] {
+  const ratio = raw.tps > 0 ? portal.rps / raw.tps : 0;
+  return [
+    { target: `≥ ${TARGET_RPS} submissions/s sustained`, actual: `${round(portal.rps)} req/s`, met: portal.rps >= TARGET_RPS },
+    { target: `p99 < ${TARGET_P99_MS} ms`, actual: `${portal.latencyMs.p99} ms`, met: portal.latencyMs.p99 < TARGET_P99_MS },
+    { target: `≥ ${TARGET_BASELINE_RATIO} × raw insert tx/s`, actual: `${round(ratio, 3)} × (${round(raw.tps)} tx/s)`, met: ratio >= TARGET_BASELINE_RATIO },
+  ];
+}
+
+function table(headers: string[], lines: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  return [fmt(headers), fmt(widths.map((w) => '-'.repeat(w))), ...lines.map(fmt)].join('\n');
+}
+
+export function printReport(rows: ResultRow[], checks: TargetCheck[], cpu: CpuBreakdown[]): void {
+  const show = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : String(round(v)));
+  console.log('\n' + table(['name', 'value', 'unit', 'baseline', 'ratio'], rows.map((r) => [r.name, show(r.value), r.unit, show(r.baseline), String(r.ratio ?? '-')])));
+  console.log('\nCPU µs per operation (machine busy = share of all cores in use, by anyone):\n' + table(
+    ['phase', 'ops/s', 'machine busy', 'client/hub', '(of it kernel)', 'PostgreSQL', 'load generator', 'outside the bench'],
+    cpu.map((c) => [c.phase, show(c.opsPerSecond), c.busy === undefined ? '-' : `${round(100 * c.busy)}%`, show(c.client), show(c.clientKernel), show(c.postgres), show(c.loadGenerator), show(c.other)])));
+  for (const c of cpu) {
+    if (c.otherShare !== undefined && c.otherShare > DISTURBED_SHARE) {
+      console.log(`WARNING: during the ${c.phase} run, processes outside the bench used ${round(100 * c.otherShare)}% of the machine's CPU: the figures are disturbed, run again on a quiet machine`);
+    }
+  }
+  console.log('\n' + table(['target', 'actual', 'met'], checks.map((c) => [c.target, c.actual, c.met ? 'yes' : 'NO'])) + '\n');
+}
+
+export function writeResults(file: string, rows: ResultRow[]): void {
+  writeFileSync(file, JSON.stringify(rows, null, 2) + '\n');
+}

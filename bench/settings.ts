@@ -1,0 +1,39 @@
+import { hubConfigSchema } from '../config/schema';
+
+/** What one bench run does, from the environment (all optional). */
+export interface BenchSettings {
+  /** PostgreSQL server; a fresh database `hub_bench_<ts>` is created on it and dropped after. */
+  serverUrl: string;
+  /** HTTP connections of the load generator, and workers (and pool size) of the raw baseline. */
+  connections: number;
+  /** PostgreSQL pool of the hub (`databasePoolMax`). */
+  hubPool: number;
+  warmupSeconds: number;
+  durationSeconds: number;
+  /** BENCH_CPU_PROFILE: a directory where a CPU profile of the hub under load is written. */
+  profileDir?: string;
+}
+
+/** 16 connections: the count that showed the highest sustained rate with p99 under 50 ms here (docs/performance.md). */
+export const DEFAULT_CONNECTIONS = 16;
+/** The hub's own default (`databasePoolMax`): the bench measures the configuration a deployment gets. */
+export const DEFAULT_HUB_POOL: number = hubConfigSchema.properties.databasePoolMax.default;
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
+  return {
+    serverUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
+    connections: positiveInt(env, 'BENCH_CONNECTIONS', DEFAULT_CONNECTIONS),
+    hubPool: positiveInt(env, 'BENCH_HUB_POOL', DEFAULT_HUB_POOL),
+    warmupSeconds: positiveInt(env, 'BENCH_WARMUP_SECONDS', 3),
+    durationSeconds: positiveInt(env, 'BENCH_DURATION_SECONDS', 10),
+    ...(env.BENCH_CPU_PROFILE ? { profileDir: env.BENCH_CPU_PROFILE } : {}),
+  };
+}
