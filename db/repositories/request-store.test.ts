@@ -28,6 +28,14 @@ describe('request store', () => {
     expect(await store.create(draft(), { key: 'same-key', bodySha256: 'h2' })).toEqual({ kind: 'key-conflict' });
   });
 
+  it('keeps references unique past the six-digit counter', async () => {
+    await db.knex.raw(`SELECT setval('request_reference_seq', 999999)`);
+    const a = await store.create(draft(), { key: 'k-ref-a', bodySha256: 'h' });
+    const b = await store.create(draft(), { key: 'k-ref-b', bodySha256: 'h' });
+    const refs = [a, b].map((r) => (r.kind === 'created' ? r.request.reference : r.kind));
+    expect(refs).toEqual([expect.stringMatching(/^LIC-PAR-2026-1000000$/), expect.stringMatching(/^LIC-PAR-2026-1000001$/)]);
+  });
+
   it('applies a transition only from the expected status, with its history, atomically', async () => {
     const created = await store.create(draft(), { key: 'k-transition', bodySha256: 'h' });
     if (created.kind !== 'created') throw new Error('expected a new request');

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { DocumentModel, HistoryModel, RequestModel } from '../models';
-import { CREATE_REQUEST_SQL } from './create-request-sql';
+import { runCreateRequest } from './create-request-sql';
 import type {
   CreateOutcome, DocumentDraft, DocumentMeta, ExchangeView, HistoryEntry, ListFilter, NewRequest, OutboxDraft,
   RequestDetails, RequestRecord, RequestStore, Transition, TransitionOutcome,
@@ -47,17 +47,20 @@ export function createRequestStore(db: Knex): RequestStore {
   return {
     async create(input: NewRequest, idem): Promise<CreateOutcome> {
       const year = input.history[0]?.at.slice(0, 4) ?? new Date().toISOString().slice(0, 4);
-      const created = await db.raw(CREATE_REQUEST_SQL, {
-        ownerSub: input.ownerSub, key: idem.key, bodySha256: idem.bodySha256, id: input.id,
-        referencePrefix: `${input.referencePrefix}-${postShort(input.post)}-${year}-`,
-        service: input.service, post: input.post, status: input.status,
-        applicant: JSON.stringify(input.applicant), data: JSON.stringify(input.data),
-        history: JSON.stringify(input.history.map((h) => ({ at: h.at, status: h.status, actor: h.actor, note: h.note ?? null }))),
-        outbox: JSON.stringify(input.outbox.map((m) => ({ partner: m.partner, operation: m.operation, payload: m.payload, reply_action: m.replyAction ?? null }))),
-        correlationId: input.correlationId ?? null,
-      });
-      const rows = created.rows as Array<Record<string, unknown>>;
-      if (rows.length === 1) return { kind: 'created', request: toRecord(RequestModel.fromJson(rows[0], { skipValidation: true })) };
+      const rows = await runCreateRequest(db, [
+        input.ownerSub, idem.key, idem.bodySha256, input.id, `${input.referencePrefix}-${postShort(input.post)}-${year}-`,
+        input.service, input.post, input.status, JSON.stringify(input.applicant), JSON.stringify(input.data),
+        JSON.stringify(input.history.map((h) => ({ at: h.at, status: h.status, actor: h.actor, note: h.note ?? null }))),
+        input.correlationId ?? null,
+        JSON.stringify(input.outbox.map((m) => ({ partner: m.partner, operation: m.operation, payload: m.payload, reply_action: m.replyAction ?? null }))),
+      ]);
+      if (rows.length === 1) {
+        const r = rows[0];
+        return { kind: 'created', request: {
+          id: r.id, reference: r.reference, service: input.service, post: input.post, status: input.status, ownerSub: input.ownerSub,
+          applicant: input.applicant, data: input.data, results: {}, version: Number(r.version), createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
+        } };
+      }
       // The key was taken (by an earlier call, or a concurrent twin that has now committed): same body → same request.
       const existing = await db('idempotency_keys').where({ owner_sub: input.ownerSub, key: idem.key }).first();
       if (!existing || existing.body_sha256 !== idem.bodySha256) return { kind: 'key-conflict' };
