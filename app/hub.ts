@@ -81,7 +81,7 @@ export async function startHub(config: HubConfig): Promise<Hub> {
   });
 
   broker.createService(createCatalogueService({ services, posts }));
-  broker.createService(createRequestsService({ store: createRequestStore(db), services, posts }));
+  broker.createService(createRequestsService({ store: createRequestStore(db, { poolMax: config.databasePoolMax }), services, posts }));
   broker.createService(createLicenceAuthenticationService({ posts, arabicFont: loadArabicFont(config.documents.arabicFontPath) }));
   broker.createService(createHubService({ db, broker, connectors }));
   if (config.outbox.enabled) broker.createService(createDeliveryService(relay));

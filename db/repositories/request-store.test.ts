@@ -28,6 +28,16 @@ describe('request store', () => {
     expect(await store.create(draft(), { key: 'same-key', bodySha256: 'h2' })).toEqual({ kind: 'key-conflict' });
   });
 
+  it('writes concurrent submissions together, and a bad one cannot fail the others of its batch', async () => {
+    const good = [draft(), draft(), draft()];
+    const bad = draft({ id: 'not-a-uuid' });
+    const results = await Promise.allSettled([...good, bad].map((d, i) => store.create(d, { key: `batch-${i}`, bodySha256: 'h' })));
+    expect(results.slice(0, 3).map((r) => (r.status === 'fulfilled' ? r.value.kind : 'rejected'))).toEqual(['created', 'created', 'created']);
+    expect(results[3].status).toBe('rejected');
+    for (const d of good) expect(await db.knex('outbox').where('request_id', d.id)).toHaveLength(1);
+    expect(await db.knex('idempotency_keys').where('key', 'batch-3')).toHaveLength(0);
+  });
+
   it('keeps references unique past the six-digit counter', async () => {
     await db.knex.raw(`SELECT setval('request_reference_seq', 999999)`);
     const a = await store.create(draft(), { key: 'k-ref-a', bodySha256: 'h' });

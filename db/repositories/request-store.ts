@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { DocumentModel, HistoryModel, RequestModel } from '../models';
-import { runCreateRequest } from './create-request-sql';
+import { SubmissionBatcher } from './submission-batcher';
 import type {
   CreateOutcome, DocumentDraft, DocumentMeta, ExchangeView, HistoryEntry, ListFilter, NewRequest, OutboxDraft,
   RequestDetails, RequestRecord, RequestStore, Transition, TransitionOutcome,
@@ -43,19 +43,20 @@ async function insertDocuments(trx: Knex.Transaction, requestId: string, drafts:
 }
 
 /** The request store on PostgreSQL (server or embedded): every change and the messages it causes in one transaction. */
-export function createRequestStore(db: Knex): RequestStore {
+export function createRequestStore(db: Knex, opts: { poolMax?: number } = {}): RequestStore {
+  // Leave connections for reads and the relay: at most half the pool writes submissions at a time.
+  const batcher = new SubmissionBatcher(db, { maxBatch: 64, maxInFlight: Math.max(1, Math.floor((opts.poolMax ?? 10) / 2)) });
   return {
     async create(input: NewRequest, idem): Promise<CreateOutcome> {
       const year = input.history[0]?.at.slice(0, 4) ?? new Date().toISOString().slice(0, 4);
-      const rows = await runCreateRequest(db, [
-        input.ownerSub, idem.key, idem.bodySha256, input.id, `${input.referencePrefix}-${postShort(input.post)}-${year}-`,
-        input.service, input.post, input.status, JSON.stringify(input.applicant), JSON.stringify(input.data),
-        JSON.stringify(input.history.map((h) => ({ at: h.at, status: h.status, actor: h.actor, note: h.note ?? null }))),
-        input.correlationId ?? null,
-        JSON.stringify(input.outbox.map((m) => ({ partner: m.partner, operation: m.operation, payload: m.payload, reply_action: m.replyAction ?? null }))),
-      ]);
-      if (rows.length === 1) {
-        const r = rows[0];
+      const r = await batcher.submit({
+        owner_sub: input.ownerSub, key: idem.key, body_sha256: idem.bodySha256, id: input.id,
+        reference_prefix: `${input.referencePrefix}-${postShort(input.post)}-${year}-`, service: input.service, post: input.post, status: input.status,
+        applicant: input.applicant, data: input.data, correlation_id: input.correlationId ?? null,
+        history: input.history.map((h) => ({ at: h.at, status: h.status, actor: h.actor, note: h.note ?? null })),
+        outbox: input.outbox.map((m) => ({ partner: m.partner, operation: m.operation, payload: m.payload, reply_action: m.replyAction ?? null })),
+      });
+      if (r) {
         return { kind: 'created', request: {
           id: r.id, reference: r.reference, service: input.service, post: input.post, status: input.status, ownerSub: input.ownerSub,
           applicant: input.applicant, data: input.data, results: {}, version: Number(r.version), createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
