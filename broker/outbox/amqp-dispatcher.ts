@@ -60,7 +60,12 @@ export async function createAmqpDispatcher(opts: AmqpDispatcherOptions): Promise
       // The row keeps its lease: a relay claims it again when the lease runs out. Nothing is lost.
       opts.log.warn('delivery worker failed on a message', { messageId: id, error: err instanceof Error ? err.name : 'unknown' });
     }
-    ch.ack(raw);
+    try {
+      ch.ack(raw);
+    } catch {
+      // The channel closed under us (broker restart): RabbitMQ requeues the item; the next worker finds the row
+      // no longer `queued` and acks it without a second delivery.
+    }
   };
 
   const connect = async (): Promise<void> => {
@@ -73,6 +78,7 @@ export async function createAmqpDispatcher(opts: AmqpDispatcherOptions): Promise
       scheduleReconnect(1000);
     });
     const pub = await conn.createConfirmChannel();
+    pub.on('error', () => { /* the connection's 'close' handler reconnects */ });
     await declareTopology(pub);
     connection = conn;
     publisher = pub;
@@ -90,6 +96,7 @@ export async function createAmqpDispatcher(opts: AmqpDispatcherOptions): Promise
   const consume = async (): Promise<void> => {
     if (!connection) return;
     const ch = await connection.createChannel();
+    ch.on('error', () => { /* the connection's 'close' handler reconnects */ });
     await ch.prefetch(opts.prefetch ?? 10);
     consumer = ch;
     await ch.consume(DELIVERY_QUEUE, (m) => { void handle(m); }, { noAck: false });

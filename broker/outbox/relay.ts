@@ -8,6 +8,8 @@ export function describeError(err: unknown): string {
   return code === undefined ? err.name : `${err.name} (${String(code)})`;
 }
 
+const MAX_FAILURE_BACKOFF_MS = 5000;
+
 /** Where claimed messages go: delivered here and now, or handed to durable work queues (AMQP mode). */
 export interface Dispatcher {
   readonly claimAs: 'in-flight' | 'queued';
@@ -22,7 +24,7 @@ export interface RelayOptions {
   pollIntervalMs: number;
   /** Runs after each relay pass: applies partner answers waiting in the inbox. */
   afterPass?: () => Promise<number>;
-  log: { error(msg: string, meta?: Record<string, unknown>): void };
+  log: { error(msg: string, meta?: Record<string, unknown>): void; info(msg: string, meta?: Record<string, unknown>): void };
 }
 
 /**
@@ -34,6 +36,7 @@ export class OutboxRelay {
   private running = false;
   private passInProgress: Promise<void> | undefined;
   private pokedDuringPass = false;
+  private consecutiveFailures = 0;
 
   constructor(private readonly opts: RelayOptions) {}
 
@@ -81,11 +84,20 @@ export class OutboxRelay {
     if (!this.running || this.passInProgress) return;
     this.pokedDuringPass = false;
     this.passInProgress = this.runOnce()
-      .then((n) => n)
-      .catch((err: unknown) => { this.opts.log.error('outbox relay pass failed', { error: describeError(err) }); return 0; })
+      .then((n) => {
+        if (this.consecutiveFailures > 0) this.opts.log.info('outbox relay recovered', { failedPasses: this.consecutiveFailures });
+        this.consecutiveFailures = 0;
+        return n;
+      })
+      .catch((err: unknown) => {
+        // Say it once, not every poll, while the database or the queue is down; then back off.
+        if (this.consecutiveFailures++ === 0) this.opts.log.error('outbox relay pass failed; retrying with backoff', { error: describeError(err) });
+        return -1;
+      })
       .then((n) => {
         this.passInProgress = undefined;
         if (!this.running) return;
+        if (n < 0) return this.schedule(Math.min(this.opts.pollIntervalMs * 2 ** this.consecutiveFailures, MAX_FAILURE_BACKOFF_MS));
         // Busy: go again at once. Idle: wait for the poll period or a poke.
         this.schedule(n > 0 || this.pokedDuringPass ? 0 : this.opts.pollIntervalMs);
       });

@@ -19,8 +19,8 @@ describe('hub ledger verify', () => {
       }
       await db.close(); // the embedded database has one opener at a time: the CLI opens it next
 
-      const env = { ...process.env, HUB_DATA_DIR: prepared.settings.dataDir, DATABASE_URL: prepared.settings.databaseUrl ?? '' };
-      if (!prepared.settings.databaseUrl) delete env.DATABASE_URL;
+      const env: NodeJS.ProcessEnv = { ...process.env, HUB_DATA_DIR: prepared.settings.dataDir };
+      if (prepared.settings.databaseUrl) env.DATABASE_URL = prepared.settings.databaseUrl; else delete env.DATABASE_URL;
       const intact = spawnSync(process.execPath, [HUB_BIN, 'ledger', 'verify'], { env, encoding: 'utf8' });
       expect([intact.status, intact.stdout.trim()]).toEqual([0, 'ledger intact: 3 entries verified']);
 

@@ -51,3 +51,39 @@ describe('outbox delivery through RabbitMQ', () => {
     await ch.purgeQueue('hub.outbox.deliveries.unreadable');
   });
 });
+
+/** RabbitMQ restarted while deliveries are in flight: the hub reconnects; nothing is lost, nothing is done twice. */
+describe('RabbitMQ restart during delivery', () => {
+  let f: HubFixture;
+  beforeAll(async () => { f = await startHubFixture({ amqpUrl: AMQP_URL, outbox: { pollIntervalMs: 50, leaseMs: 3000, retry: { baseMs: 100, maxMs: 500, maxAttempts: 50 } } }); });
+  afterAll(async () => { await f.dispose(); });
+
+  it('delivers every accepted request once after the restart', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const token = await f.token('citizen', { sub: 'amina' });
+    f.narsa.faults.set({ latencyMs: 1500 });
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await f.api('POST', '/api/v1/requests', { token, body: licenceRequest(amina), headers: { 'idempotency-key': `restart-${Date.now()}-${i}` } });
+      expect(res.status).toBe(201);
+      ids.push((res.body as { id: string }).id);
+    }
+    await eventually(async () => (f.narsa.received.entries().length > 0 ? true : undefined));
+    execFileSync('rabbitmqctl', ['stop_app'], { stdio: 'ignore', timeout: 60000 });
+    execFileSync('rabbitmqctl', ['start_app'], { stdio: 'ignore', timeout: 60000 });
+    f.narsa.faults.reset();
+    for (const id of ids) {
+      await eventually(async () => ((await f.api('GET', `/api/v1/requests/${id}`, { token })).body as { status: string }).status === 'ready-for-decision' ? true : undefined, 60000, 200);
+    }
+    const rows = await f.hub.database.knex('outbox').whereIn('request_id', ids).select('id', 'status');
+    expect(rows.every((r) => r.status === 'delivered')).toBe(true);
+    for (const r of rows) {
+      // Applied once: one answer in the inbox per message, whatever NARSA saw on the wire.
+      expect(await f.hub.database.knex('inbox').where({ message_id: `answer:${r.id}` })).toHaveLength(1);
+    }
+    for (const id of ids) {
+      const history = await f.hub.database.knex('request_history').where({ request_id: id, status: 'ready-for-decision' });
+      expect(history).toHaveLength(1);
+    }
+  }, 180000);
+});
