@@ -89,10 +89,6 @@ async function handleFailure(msg: OutboxMessage, err: HubError, durationMs: numb
 /** The service that sent the message learns, through the inbox, that it went to dead letters. */
 async function notifyDeadLetter(db: Knex | Knex.Transaction, msg: OutboxMessage, code: string, reason: string): Promise<void> {
   if (!msg.replyAction) return;
-  const write = async (trx: Knex.Transaction): Promise<void> => {
-    await recordInbound(trx, { partner: msg.partner, messageId: `dead:${msg.id}:${Date.now()}`, operation: msg.operation, caseReference: msg.caseReference,
-      requestId: msg.requestId, replyAction: msg.replyAction, payload: { kind: 'dead-letter', code, reason, messageId: msg.id } });
-  };
-  if ('commit' in db) await write(db as Knex.Transaction);
-  else await (db as Knex).transaction(write);
+  await recordInbound(db, { partner: msg.partner, messageId: `dead:${msg.id}:${Date.now()}`, operation: msg.operation, caseReference: msg.caseReference,
+    requestId: msg.requestId, replyAction: msg.replyAction, payload: { kind: 'dead-letter', code, reason, messageId: msg.id } });
 }
