@@ -9,6 +9,8 @@ export interface HealthFaultState extends FaultState {
   malformedXml: FaultCount;
   /** The next N answers carry a DOCTYPE with an external entity (XXE) and an entity reference. */
   doctype: FaultCount;
+  /** The next N answers are well-formed but break the schema (an element the XSD does not know). */
+  schemaViolation: FaultCount;
   /** The next N answers are padded past 2 MB. */
   oversized: FaultCount;
   /** The next N feed pages are the previous feed answer again, byte for byte. */
@@ -21,12 +23,13 @@ export interface HealthFaultState extends FaultState {
   reindexing: boolean;
 }
 
-export type HealthCountedFault = 'malformedXml' | 'doctype' | 'oversized' | 'repeatPage' | 'boundaryDuplicate' | 'malformedEntry';
-const COUNTED: readonly HealthCountedFault[] = ['malformedXml', 'doctype', 'oversized', 'repeatPage', 'boundaryDuplicate', 'malformedEntry'];
+export type HealthCountedFault = 'malformedXml' | 'doctype' | 'schemaViolation' | 'oversized' | 'repeatPage' | 'boundaryDuplicate' | 'malformedEntry';
+const COUNTED: readonly HealthCountedFault[] = ['malformedXml', 'doctype', 'schemaViolation', 'oversized', 'repeatPage', 'boundaryDuplicate', 'malformedEntry'];
 
 export class HealthFaultSwitches extends FaultSwitches implements HealthFaultState {
   malformedXml: FaultCount = 0;
   doctype: FaultCount = 0;
+  schemaViolation: FaultCount = 0;
   oversized: FaultCount = 0;
   repeatPage: FaultCount = 0;
   boundaryDuplicate: FaultCount = 0;
@@ -56,7 +59,7 @@ export class HealthFaultSwitches extends FaultSwitches implements HealthFaultSta
   }
 
   override snapshot(): HealthFaultState {
-    return { ...super.snapshot(), malformedXml: this.malformedXml, doctype: this.doctype, oversized: this.oversized, repeatPage: this.repeatPage, boundaryDuplicate: this.boundaryDuplicate, malformedEntry: this.malformedEntry, reindexing: this.reindexing };
+    return { ...super.snapshot(), malformedXml: this.malformedXml, doctype: this.doctype, schemaViolation: this.schemaViolation, oversized: this.oversized, repeatPage: this.repeatPage, boundaryDuplicate: this.boundaryDuplicate, malformedEntry: this.malformedEntry, reindexing: this.reindexing };
   }
 
   /** True if the fault hits this answer; a count is used up by the answer it hits. */

@@ -71,6 +71,7 @@ function spoil(answer: Answer, faults: HealthFaultSwitches): Answer {
       .replace(/<(Numero|Motif)>/, '<$1>&xxe;');
     return { ...answer, body };
   }
+  if (faults.takeHealth('schemaViolation')) return { ...answer, body: answer.body.replace(/<\/([A-Za-z]+)>\n$/, '<Inattendu>1</Inattendu></$1>\n') };
   if (faults.takeHealth('oversized')) return { ...answer, body: answer.body.replace('?>\n', `?>\n<!-- ${'x'.repeat(OVERSIZE_BYTES)} -->\n`) };
   return answer;
 }
