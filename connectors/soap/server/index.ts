@@ -1,0 +1,1 @@
+export { createSoapCallbackServer, type SoapCallbackServer, type SoapCallbackServerOptions, type CallbackRecord, type CallbackOutcome } from './callback-server';
