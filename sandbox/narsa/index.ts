@@ -17,6 +17,8 @@ import { answerPermis, narsaError } from './permis';
 
 export { BASE_PATH as NARSA_BASE_PATH, NarsaError } from './permis';
 export { PERMIS as NARSA_DEMO_LICENCES } from './data';
+// The SFTP batch side is a separate server with its own options (see sftp/README.md).
+export { startNarsaSftpSandbox, NarsaSftpFaults, type NarsaSftpSandbox, type NarsaSftpSandboxOptions, type NarsaSftpFaultState, type NightReport, type SftpEvent } from './sftp';
 
 export interface NarsaSandboxOptions {
   /** The hub's data directory; the PKI lives under `<dataDir>/sandbox/narsa/pki`. */
