@@ -30,7 +30,8 @@ afterAll(async () => {
 });
 
 async function client(privateKey: string = hubKey.private): Promise<SftpClient> {
-  const c = new SftpClient();
+  // Quiet global listeners: the 'down' test drops connections on purpose.
+  const c = new SftpClient('narsa-sandbox-test', { error: () => undefined, end: () => undefined, close: () => undefined });
   clients.push(c);
   await c.connect({ host: sandbox.host, port: sandbox.port, username: sandbox.username, privateKey, readyTimeout: 10_000 });
   return c;
