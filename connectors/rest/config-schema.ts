@@ -26,9 +26,20 @@ export interface RestTlsConfig {
   servername?: string;
 }
 
+export interface RestOAuth2Config {
+  /** A path on the origin of `baseUrl`, or an https URL. */
+  tokenUrl: string;
+  clientId: string;
+  /** Secret: never logged, never in an error message. */
+  clientSecret: string;
+  scope?: string;
+  refreshBeforeExpirySeconds: number;
+}
+
 export interface RestConnectorConfig {
   baseUrl: string;
   tls?: RestTlsConfig;
+  oauth2?: RestOAuth2Config;
   timeoutMs: number;
   maxResponseBytes: number;
   rateLimit?: { perSecond: number; burst: number };
@@ -64,6 +75,26 @@ export const restConfigSchema: ConfigSchema = {
         keyPath: { type: 'string', minLength: 1, description: 'PEM file of the private key of the client certificate.' },
         passphrase: { type: 'string', secret: true, description: 'Passphrase of an encrypted private key.' },
         servername: { type: 'string', minLength: 1, description: 'Name sent in SNI and checked against the server certificate, when it differs from the host of `baseUrl`.' },
+      },
+    },
+    oauth2: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['tokenUrl', 'clientId', 'clientSecret'],
+      description: 'OAuth2 client credentials: every call carries `Authorization: Bearer <token>`. One token per connector, shared by concurrent sends, refreshed before it expires and once on a 401 (then the call is retried once).',
+      properties: {
+        tokenUrl: {
+          type: 'string',
+          pattern: '^(/[^?#\\s]*|https://[^/@\\s]+(/[^#\\s]*)?)$',
+          description: 'Token endpoint: a path on the origin of `baseUrl` (e.g. `/dgsn/oauth/token`, may come from the binding) or an https URL.',
+        },
+        clientId: { type: 'string', minLength: 1, description: 'Client id the partner issued to the hub. Comes from the hub configuration.' },
+        clientSecret: { type: 'string', minLength: 1, secret: true, description: 'Client secret, sent in the form body of the token request (`client_secret_post`). Comes from the hub configuration.' },
+        scope: { type: 'string', minLength: 1, description: 'Scope asked for, when the partner wants one.' },
+        refreshBeforeExpirySeconds: {
+          type: 'integer', minimum: 0, default: 30,
+          description: "A new token is fetched this long before the current one expires (at most half the token's lifetime).",
+        },
       },
     },
     timeoutMs: {

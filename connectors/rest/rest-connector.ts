@@ -10,7 +10,8 @@ import { checkOutboundMessage } from '../_kit/outbound-message';
 import { TokenBucket } from '../_kit/rate-limiter';
 import { failureForStatus, flattenHeaders, parseAnswerBody } from './answer';
 import type { RestConnectorConfig, RestOperation } from './config-schema';
-import { exchange } from './https-exchange';
+import { exchange, type RawResponse } from './https-exchange';
+import { OAuth2TokenSource, type AccessToken } from './oauth2-token-source';
 import { buildRequest } from './request-template';
 import { loadTlsMaterial, type TlsMaterial } from './tls-material';
 import { probeTls } from './tls-probe';
@@ -36,6 +37,8 @@ export class RestConnector implements Connector {
   private readonly now: () => number;
   /** Per process, kept across reconnects: closing must not hand out a fresh burst. */
   private readonly limiter?: TokenBucket;
+  /** One token for every send of this connector (OAuth2 client credentials), when configured. */
+  private readonly tokens?: OAuth2TokenSource;
   private connection?: Connection;
   private connecting?: Promise<void>;
 
@@ -48,6 +51,22 @@ export class RestConnector implements Connector {
     this.origin = new URL(url.origin);
     this.basePath = url.pathname.replace(/\/+$/, '');
     if (config.rateLimit) this.limiter = new TokenBucket({ perSecond: config.rateLimit.perSecond, burst: config.rateLimit.burst }, `${this.partner} ${this.origin.origin}`);
+    if (config.oauth2) {
+      this.tokens = new OAuth2TokenSource(config.oauth2, {
+        partner: this.partner,
+        origin: url,
+        timeoutMs: config.timeoutMs,
+        maxResponseBytes: config.maxResponseBytes,
+        servername: config.tls?.servername,
+        now: this.now,
+        beforeRequest: () => this.limiter?.acquire(config.timeoutMs) ?? Promise.resolve(),
+      });
+    }
+  }
+
+  /** Token requests made so far (0 without OAuth2): lets an operator or a test see the cache at work. */
+  get tokenRequests(): number {
+    return this.tokens?.requests ?? 0;
   }
 
   async connect(): Promise<void> {
@@ -77,20 +96,31 @@ export class RestConnector implements Connector {
     const headers = this.headersFor(msg, operation, built.body !== undefined);
 
     return connection.breaker.run(async () => {
-      await this.limiter?.acquire(this.config.timeoutMs);
-      const raw = await exchange({
-        agent: connection.agent,
-        origin: this.origin,
-        method: operation.method,
-        path: `${this.basePath}${built.pathAndQuery}`,
-        headers,
-        body: built.body,
-        servername: this.config.tls?.servername,
-        timeoutMs: this.config.timeoutMs,
-        maxResponseBytes: this.config.maxResponseBytes,
-        wantsBody: (status) => operation.answers.includes(status),
-        label,
-      });
+      const attempt = async (token: AccessToken | undefined): Promise<RawResponse> => {
+        await this.limiter?.acquire(this.config.timeoutMs);
+        return exchange({
+          agent: connection.agent,
+          origin: this.origin,
+          method: operation.method,
+          path: `${this.basePath}${built.pathAndQuery}`,
+          headers: token ? { ...headers, Authorization: `Bearer ${token.value}` } : headers,
+          body: built.body,
+          servername: this.config.tls?.servername,
+          timeoutMs: this.config.timeoutMs,
+          maxResponseBytes: this.config.maxResponseBytes,
+          wantsBody: (status) => operation.answers.includes(status),
+          label,
+        });
+      };
+      let token = await this.tokens?.get(connection.agent);
+      let raw = await attempt(token);
+      if (raw.status === 401 && token && this.tokens && !operation.answers.includes(401)) {
+        // The token expired or was revoked early: one fresh token and one more try, never a loop.
+        this.logger.debug(`${label}: 401, refreshing the access token once`, { partner: this.partner, operation: msg.operation, messageId: msg.messageId });
+        this.tokens.invalidate(token);
+        token = await this.tokens.get(connection.agent);
+        raw = await attempt(token);
+      }
       this.logger.debug(`${label}: ${raw.status} in ${raw.durationMs} ms`, { partner: this.partner, operation: msg.operation, messageId: msg.messageId, status: raw.status, durationMs: raw.durationMs });
       if (!operation.answers.includes(raw.status)) throw failureForStatus(raw.status, raw.headers, label, this.now());
       const contentType = typeof raw.headers['content-type'] === 'string' ? raw.headers['content-type'] : undefined;
@@ -136,6 +166,7 @@ export class RestConnector implements Connector {
     const current = this.connection ?? connection;
     if (!current) return;
     this.connection = undefined;
+    this.tokens?.clear();
     current.breaker.shutdown();
     // Ends idle keep-alive sockets and aborts requests still in flight (they fail PARTNER_UNAVAILABLE).
     current.agent.destroy();
