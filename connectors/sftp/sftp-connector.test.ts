@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { utils } from 'ssh2';
 import { isHubError, type HubError } from '../../broker/errors';
@@ -166,6 +167,19 @@ describe('upload', () => {
     expect(bad.message).not.toContain('passwd');
     const big = await failureOf(c.send(uploadMessage(batch(2))));
     expect(big.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('gives up on a server that accepts the connection and never speaks, with PARTNER_TIMEOUT', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => { sockets.add(socket); });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const error = await failureOf(connector({ port: (silent.address() as AddressInfo).port, timeoutMs: 500 }).connect());
+      expect([error.code, error.retryable]).toEqual(['PARTNER_TIMEOUT', true]);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 
   it('reports a server that is down as PARTNER_UNAVAILABLE (retryable)', async () => {

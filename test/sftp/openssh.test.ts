@@ -31,7 +31,10 @@ function connector(overrides: Record<string, unknown> = {}): SftpConnector {
     hostKey: { sha256: sshd.hostKeyFingerprint },
     timeoutMs: 10_000,
     operations: { 'licence.bulk-verify': { directory: join(sshd.dir, 'depot'), fileNamePattern: 'VERIF_[A-Z-]+_[0-9]{8}_[0-9]{3}\\.xml' } },
-    inbound: { results: { directory: join(sshd.dir, 'retour'), fileNamePattern: 'RESULT_VERIF_.*\\.xml', completion: 'sha256-companion' } },
+    inbound: {
+      results: { directory: join(sshd.dir, 'retour'), fileNamePattern: 'RESULT_VERIF_.*\\.xml', completion: 'sha256-companion' },
+      lots: { directory: join(sshd.dir, 'sortant'), fileNamePattern: 'LOT_[A-Za-z0-9_-]+', completion: 'marker-file' },
+    },
     ...overrides,
   }, 'partners.narsa.sftp');
   const c = new SftpConnector(config, { partner: 'narsa' });
@@ -98,4 +101,20 @@ it('downloads a results file record by record, once, and leaves an incomplete on
   await utimes(complete, later, later);
   expect(await c.consumeXmlRecords(options)).toEqual([expect.objectContaining({ outcome: 'already-processed' })]);
   expect(records).toHaveLength(300);
+});
+
+it('lists a Justice lot once its marker is there, and reads its files', async () => {
+  const sortant = join(sshd.dir, 'sortant');
+  await mkdir(join(sortant, 'LOT_2026-0001'), { recursive: true });
+  await mkdir(join(sortant, 'LOT_2026-0002'), { recursive: true });
+  await writeFile(join(sortant, 'LOT_2026-0001', 'manifest.xml'), '<Lot xmlns="urn:ma:justice:plis:v1" id="2026-0001"/>');
+  await writeFile(join(sortant, 'LOT_2026-0001.pret'), '');
+  const c = connector();
+  await c.connect();
+  const lots = await c.listComplete('lots');
+  expect(lots.map((l) => [l.name, l.isDirectory])).toEqual([['LOT_2026-0001', true]]);
+  expect((await c.listFolder(lots[0].path)).map((f) => f.name)).toEqual(['manifest.xml']);
+  const chunks: Buffer[] = [];
+  for await (const chunk of c.readChunks(join(lots[0].path, 'manifest.xml'))) chunks.push(chunk);
+  expect(Buffer.concat(chunks).toString()).toContain('id="2026-0001"');
 });
