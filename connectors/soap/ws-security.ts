@@ -71,7 +71,8 @@ export function checkUsernameToken(security: XmlValue | undefined, options: Toke
   if (!username || !password || !nonce || !created) return 'UsernameToken needs Username, Password, Nonce and Created';
   if (type !== PASSWORD_DIGEST) return 'the password must be a PasswordDigest';
   const createdAt = Date.parse(created);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(created) || Number.isNaN(createdAt)) return 'Created must be a UTC time (…Z)';
+  // xsd:dateTime with a time zone: `…Z` or `…+00:00` (zeep sends the latter); a local time is ambiguous.
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(created) || Number.isNaN(createdAt)) return 'Created must be a date-time with a time zone';
   if (Math.abs(options.now - createdAt) > options.windowMs) return 'Created is outside the accepted window';
   const nonceBytes = Buffer.from(nonce, 'base64');
   const expected = Buffer.from(passwordDigest(nonceBytes, created, options.credentials.password), 'utf8');
