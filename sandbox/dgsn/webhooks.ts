@@ -92,8 +92,9 @@ export class WebhookSender {
     let fault: Delivery['fault'] = replay && attempt === 0 ? 'webhookReplay' : null;
     let timestamp = Math.floor(this.options.now() / 1000);
     let secret = this.options.secret;
+    // One fault per delivery, so that each shows in the log and each is retried on its own.
     if (faults.take('webhookStaleTimestamp')) { timestamp -= STALE_BY_SECONDS; fault = 'webhookStaleTimestamp'; }
-    if (faults.take('webhookBadSignature')) { secret = `${secret}-not-the-shared-secret`; fault = 'webhookBadSignature'; }
+    else if (faults.take('webhookBadSignature')) { secret = `${secret}-not-the-shared-secret`; fault = 'webhookBadSignature'; }
     const body = JSON.stringify(event);
     const record: Delivery = { eventId: event.eventId, type: event.type, attempt, at: new Date(this.options.now()).toISOString(), status: null, fault };
     this.deliveries.push(record);
