@@ -50,6 +50,8 @@ export interface HealthSandbox {
   faults: HealthFaultSwitches;
   received: ReceivedLog;
   register: HealthRegister;
+  /** Faults off, received log, feed memory and register cleared: a clean agency, for tests. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -117,6 +119,12 @@ export async function startHealthSandbox(options: HealthSandboxOptions): Promise
   front.attach(server);
   server.on('tlsClientError', () => undefined);
 
+  const forgetFeed = (): void => {
+    limiter.reset();
+    feed.lastBody = undefined;
+    feed.lastItem = undefined;
+  };
+
   let control: { server: HttpServer; port: number } | undefined;
   try {
     const port = await listen(server, options.port ?? 0, host);
@@ -125,7 +133,7 @@ export async function startHealthSandbox(options: HealthSandboxOptions): Promise
       port: options.controlPort ?? 0,
       faults,
       received,
-      onReset: () => { limiter.reset(); feed.lastBody = undefined; feed.lastItem = undefined; },
+      onReset: () => forgetFeed(),
       extraState: () => ({ url: `https://${urlHost(host)}:${port}`, namespace: NAMESPACE, pageSize, decisions: register.decisions().length }),
     });
     const controlServer = control.server;
@@ -133,6 +141,12 @@ export async function startHealthSandbox(options: HealthSandboxOptions): Promise
       url: `https://${urlHost(host)}:${port}`,
       controlUrl: `http://127.0.0.1:${control.port}`,
       pki, apiKey, faults, received, register,
+      reset() {
+        faults.reset();
+        received.clear();
+        register.clear();
+        forgetFeed();
+      },
       async close() {
         front.shutdown();
         await Promise.all([closeServer(server), closeServer(controlServer)]);

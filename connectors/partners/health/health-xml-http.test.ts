@@ -18,7 +18,7 @@ const opened: Map<string, Connector>[] = [];
 
 beforeAll(async () => { sandbox = await startHealthSandbox({ dataDir: mkdtempSync(join(tmpdir(), 'health-xml-http-')) }); });
 afterAll(async () => { await sandbox.close(); });
-beforeEach(() => { sandbox.faults.reset(); sandbox.received.clear(); sandbox.register.clear(); });
+beforeEach(() => { sandbox.reset(); });
 afterEach(async () => { await Promise.all(opened.splice(0).map((map) => closeAll(map))); });
 
 /** The Health connector as the hub builds it: binding + hub settings, validated by the registry. */
