@@ -202,7 +202,8 @@ export async function startInteriorSandbox(options: InteriorSandboxOptions): Pro
       port: options.controlPort ?? 0,
       faults,
       received,
-      onReset: () => undefined,
+      // Tickets stay (they are the agency's register); the callback log starts clean like the received log.
+      onReset: () => { sender.log.length = 0; },
       extraState: () => ({ url: selfUrl, callbackUrl: callbackUrl ?? null, tickets: state.tickets.length, callbacks: sender.log.slice(-100) }),
     });
     const controlServer = control.server;
