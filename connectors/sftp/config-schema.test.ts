@@ -29,7 +29,7 @@ describe('SFTP connector config', () => {
       inbound: { results: { directory: '/retour', fileNamePattern: 'RESULT_.*\\.xml', completion: 'sha256-companion' } },
     }, WHERE);
     expect(config).toMatchObject({
-      port: 22, timeoutMs: 15000, breaker: { failureThreshold: 5, resetTimeoutMs: 30000 },
+      port: 22, timeoutMs: 15000, connectTimeoutMs: 20000, breaker: { failureThreshold: 5, resetTimeoutMs: 30000 },
       operations: { 'licence.bulk-verify': { fileNameField: 'fileName', contentField: 'content', checksumFile: true } },
       inbound: { results: { markerSuffix: '.pret' } },
     });

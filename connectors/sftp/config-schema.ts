@@ -36,6 +36,7 @@ export interface SftpConnectorConfig {
   passphrase?: string;
   hostKey: SftpHostKeyPin;
   timeoutMs: number;
+  connectTimeoutMs: number;
   maxUploadBytes: number;
   maxDownloadBytes: number;
   maxRecordBytes: number;
@@ -72,7 +73,11 @@ export const sftpConfigSchema: ConfigSchema = {
     },
     timeoutMs: {
       type: 'integer', minimum: 1, default: 15000,
-      description: 'Bounds the SSH handshake and login, and each SFTP request (open, write, rename, read of a chunk…). A request left unanswered closes the session; the next call opens a new one.',
+      description: 'Bounds each SFTP request (open, write, rename, read of a chunk…). A request left unanswered closes the session; the next call opens a new one.',
+    },
+    connectTimeoutMs: {
+      type: 'integer', minimum: 1, default: 20000,
+      description: 'Bounds opening a session: TCP connection, SSH key exchange, login and the SFTP subsystem.',
     },
     maxUploadBytes: { type: 'integer', minimum: 1, default: 268435456, description: 'Larger uploads are refused before anything is written (PAYLOAD_TOO_LARGE).' },
     maxDownloadBytes: { type: 'integer', minimum: 1, default: 536870912, description: 'Larger inbound files are not read (PARTNER_BAD_RESPONSE); they stay on the server.' },

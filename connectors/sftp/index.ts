@@ -6,6 +6,7 @@ export { sftpConfigSchema, type SftpConnectorConfig, type SftpHostKeyPin, type S
 export { SftpConnector, type ConsumeOptions, type FileReport, type FileOutcome, type Quarantined, type RecordReader } from './sftp-connector';
 export { sha256Fingerprint } from './host-key';
 export type { InboundEntry } from './inbound-listing';
+export type { UploadResult } from './upload';
 export { InMemoryProcessedFileRegistry, type ProcessedFile, type ProcessedFileRegistry } from './processed-files';
 export { KnexProcessedFileRegistry, createSftpProcessedFilesTable, SFTP_PROCESSED_FILES_TABLE } from './processed-files-store';
 export { NARSA_RESULTS, readNarsaResult, type NarsaResult, type NarsaOutcome } from './narsa-results';

@@ -150,6 +150,25 @@ describe('upload', () => {
     expect([error.code, error.retryable]).toEqual(['PARTNER_REJECTED', false]);
   });
 
+  it('uploads a stream without holding it whole, with the same protocol and idempotency', async () => {
+    const c = connector();
+    await c.connect();
+    const file = batch(3000);
+    const pieces = function* (): Generator<string> {
+      for (let offset = 0; offset < file.content.length; offset += 10_000) yield file.content.slice(offset, offset + 10_000);
+    };
+    const before = peer.sandbox.events.length;
+    const result = await c.uploadStream('licence.bulk-verify', file.fileName, pieces());
+    expect(result).toMatchObject({ bytes: Buffer.byteLength(file.content), alreadyThere: false });
+    expect(peer.sandbox.events.slice(before).filter((e) => e.op !== 'read').map((e) => e.op)).toEqual(['open-write', 'rename', 'open-write', 'rename']);
+    expect(await readFile(join(peer.sandbox.root, 'depot', file.fileName), 'utf8')).toBe(file.content);
+    expect(await readFile(join(peer.sandbox.root, 'depot', `${file.fileName}.sha256`), 'utf8')).toBe(`${result.sha256}\n`);
+    expect(await c.uploadStream('licence.bulk-verify', file.fileName, pieces())).toMatchObject({ alreadyThere: true, sha256: result.sha256 });
+    const tooBig = await failureOf(connector({ maxUploadBytes: 50_000 }).connect().then(async () => opened[opened.length - 1].uploadStream('licence.bulk-verify', batch(1).fileName, pieces())));
+    expect(tooBig.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await readdir(join(peer.sandbox.root, 'depot'))).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
   it('leaves no file in place when the server keeps other bytes than were sent', async () => {
     const c = connector();
     await c.connect();
@@ -174,7 +193,7 @@ describe('upload', () => {
     const silent = createServer((socket) => { sockets.add(socket); });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
-      const error = await failureOf(connector({ port: (silent.address() as AddressInfo).port, timeoutMs: 500 }).connect());
+      const error = await failureOf(connector({ port: (silent.address() as AddressInfo).port, connectTimeoutMs: 500 }).connect());
       expect([error.code, error.retryable]).toEqual(['PARTNER_TIMEOUT', true]);
     } finally {
       for (const socket of sockets) socket.destroy();

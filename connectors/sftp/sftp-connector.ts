@@ -10,12 +10,12 @@ import { HubError, isHubError } from '../../broker/errors';
 import { EndpointBreaker } from '../_kit/circuit-breaker';
 import { silentLogger, type Connector, type ConnectorDeps, type ConnectorHealth, type ConnectorLogger, type OutboundMessage, type PartnerAnswer } from '../_kit/contract';
 import { checkOutboundMessage } from '../_kit/outbound-message';
-import type { SftpConnectorConfig, SftpInboundSource } from './config-schema';
+import type { SftpConnectorConfig, SftpInboundSource, SftpUploadOperation } from './config-schema';
 import { hostKeyCheck, type HostKeyCheck } from './host-key';
 import { completeEntries, type InboundEntry } from './inbound-listing';
 import type { ProcessedFileRegistry } from './processed-files';
 import { SftpSession } from './sftp-session';
-import { uploadFile } from './upload';
+import { uploadFile, uploadStream, type UploadResult } from './upload';
 import { serializeElement, streamXmlRecords, type XmlElement } from './xml-records';
 
 export const DOWNLOAD_CHUNK_BYTES = 64 * 1024;
@@ -119,6 +119,7 @@ export class SftpConnector implements Connector {
       passphrase: this.config.passphrase,
       hostKey: this.hostKey,
       timeoutMs: this.config.timeoutMs,
+      connectTimeoutMs: this.config.connectTimeoutMs,
       label: this.label,
     }).then((session) => {
       this.session = session;
@@ -131,19 +132,27 @@ export class SftpConnector implements Connector {
     if (!this.connected) throw new HubError('NOT_READY', `${this.partner}: SFTP connector is not connected`);
   }
 
+  private operationTarget(operationName: string): { operation: SftpUploadOperation; endpoint: string; what: string } {
+    const operation = this.config.operations[operationName];
+    if (!operation) throw new HubError('CONFIG_INVALID', `${this.configPath}.operations: no upload operation named "${operationName}"`);
+    const endpoint = `PUT ${this.label}${posix.join(operation.directory, `{${operation.fileNameField}}`)}`;
+    return { operation, endpoint, what: `${this.partner} ${operationName} (${endpoint})` };
+  }
+
+  private static nameFits(operation: SftpUploadOperation, name: unknown): name is string {
+    return typeof name === 'string' && !name.includes('/') && !name.startsWith('.')
+      && new RegExp(`^(?:${operation.fileNamePattern.replace(/^\^/, '').replace(/\$$/, '')})$`).test(name);
+  }
+
   async send(msg: OutboundMessage): Promise<PartnerAnswer> {
     this.requireConnected();
     checkOutboundMessage(msg, this.partner, Object.keys(this.config.operations));
-    const operation = this.config.operations[msg.operation];
-    const endpoint = `PUT ${this.label}${posix.join(operation.directory, `{${operation.fileNameField}}`)}`;
-    const what = `${this.partner} ${msg.operation} (${endpoint})`;
+    const { operation, endpoint, what } = this.operationTarget(msg.operation);
     const name = msg.payload[operation.fileNameField];
     const content = msg.payload[operation.contentField];
     const invalid = (field: string, why: string): HubError =>
       new HubError('VALIDATION_FAILED', `${what}: payload ${field} ${why}`, { errors: [{ path: `/payload/${field}`, message: why }] });
-    if (typeof name !== 'string' || name.includes('/') || name.startsWith('.') || !new RegExp(`^(?:${operation.fileNamePattern.replace(/^\^/, '').replace(/\$$/, '')})$`).test(name)) {
-      throw invalid(operation.fileNameField, 'must be a file name matching the operation\'s fileNamePattern');
-    }
+    if (!SftpConnector.nameFits(operation, name)) throw invalid(operation.fileNameField, 'must be a file name matching the operation\'s fileNamePattern');
     if (typeof content !== 'string') throw invalid(operation.contentField, 'must be a string');
     const bytes = Buffer.from(content, 'utf8');
     if (bytes.length > this.config.maxUploadBytes) {
@@ -165,6 +174,22 @@ export class SftpConnector implements Connector {
         durationMs,
         endpoint,
       };
+    });
+  }
+
+  /**
+   * Uploads a file of an operation from a stream (a batch rendered row by row), memory flat in its
+   * size; the same protocol as `send` (temporary name, rename, `.sha256`), the digest computed on the way.
+   */
+  async uploadStream(operationName: string, fileName: string, source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): Promise<UploadResult> {
+    this.requireConnected();
+    const { operation, what } = this.operationTarget(operationName);
+    if (!SftpConnector.nameFits(operation, fileName)) {
+      throw new HubError('VALIDATION_FAILED', `${what}: the file name must match the operation's fileNamePattern`, { errors: [{ path: '/fileName', message: "must match the operation's fileNamePattern" }] });
+    }
+    return (this.breaker as EndpointBreaker).run(async () => {
+      const session = await this.openSession();
+      return uploadStream(session, { directory: operation.directory, name: fileName, source, checksumFile: operation.checksumFile, maxBytes: this.config.maxUploadBytes, what });
     });
   }
 

@@ -14,7 +14,10 @@ export interface SessionOptions {
   privateKey: Buffer;
   passphrase?: string;
   hostKey: HostKeyCheck;
+  /** Each SFTP request. */
   timeoutMs: number;
+  /** Opening the session (TCP, key exchange, login, subsystem). */
+  connectTimeoutMs: number;
   /** `sftp://host:port`, for messages. */
   label: string;
 }
@@ -78,7 +81,7 @@ export class SftpSession {
         client.destroy();
         reject(error);
       };
-      const timer = setTimeout(() => fail(new HubError('PARTNER_TIMEOUT', `${options.label}: no SSH session within ${options.timeoutMs} ms`)), options.timeoutMs);
+      const timer = setTimeout(() => fail(new HubError('PARTNER_TIMEOUT', `${options.label}: no SSH session within ${options.connectTimeoutMs} ms`)), options.connectTimeoutMs);
       client.on('error', (error: Error & { level?: string }) => {
         const refused = options.hostKey.refusedFingerprint();
         if (refused !== undefined) {
@@ -105,7 +108,7 @@ export class SftpSession {
         username: options.username,
         privateKey: options.privateKey,
         passphrase: options.passphrase,
-        readyTimeout: options.timeoutMs,
+        readyTimeout: options.connectTimeoutMs,
         hostVerifier: (key: Buffer) => options.hostKey.verify(key),
         // No password or keyboard-interactive: the contracts say SSH keys, and no agent is consulted.
         tryKeyboard: false,

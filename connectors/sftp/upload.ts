@@ -67,6 +67,58 @@ async function writeAtomically(session: SftpSession, directory: string, name: st
   }
 }
 
+/** Re-cuts a stream into writes of at most UPLOAD_CHUNK_BYTES. */
+async function* inWrites(source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncGenerator<Buffer> {
+  for await (const piece of source) {
+    const buffer = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+    for (let offset = 0; offset < buffer.length; offset += UPLOAD_CHUNK_BYTES) yield buffer.subarray(offset, offset + UPLOAD_CHUNK_BYTES);
+  }
+}
+
+/**
+ * Uploads a stream (a batch rendered row by row, say) as `<directory>/<name>` without holding it in
+ * memory: written under a temporary name while its digest is computed, then, as for `uploadFile`,
+ * checked against a companion already there, renamed, and followed by `<name>.sha256`.
+ */
+export async function uploadStream(
+  session: SftpSession,
+  options: { directory: string; name: string; source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>; checksumFile: boolean; maxBytes: number; what: string },
+): Promise<UploadResult> {
+  const { directory, name, checksumFile, what } = options;
+  const path = posix.join(directory, name);
+  const tmp = posix.join(directory, temporaryName(name));
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    const handle = await session.openForWrite(tmp, what);
+    try {
+      for await (const chunk of inWrites(options.source)) {
+        if (bytes + chunk.length > options.maxBytes) throw new HubError('PAYLOAD_TOO_LARGE', `${what}: more than maxUploadBytes (${options.maxBytes}); nothing was put in place`);
+        await session.write(handle, chunk, bytes, what);
+        hash.update(chunk);
+        bytes += chunk.length;
+      }
+      const held = await session.fstat(handle, what);
+      if (held.size !== bytes) throw new HubError('PARTNER_BAD_RESPONSE', `${what}: the server holds ${held.size} bytes after the upload of ${bytes}; the file was not put in place`);
+    } finally {
+      await session.closeHandle(handle, what).catch(() => undefined);
+    }
+    const sha256 = hash.digest('hex');
+    if (checksumFile && await session.statIfExists(`${path}.sha256`, what)) {
+      const existing = (await readSmallFile(session, `${path}.sha256`, what, 256)).trim().split(/\s+/)[0]?.toLowerCase();
+      await session.unlink(tmp, what);
+      if (existing === sha256) return { path, bytes, sha256, alreadyThere: true };
+      throw new HubError('PARTNER_REJECTED', `${what}: a complete file of that name with other content is already on the server`);
+    }
+    await renameIntoPlace(session, tmp, path, what);
+    if (checksumFile) await writeAtomically(session, directory, `${name}.sha256`, Buffer.from(`${sha256}\n`, 'utf8'), what);
+    return { path, bytes, sha256, alreadyThere: false };
+  } catch (error) {
+    if (session.isOpen) await session.unlink(tmp, what).catch(() => undefined);
+    throw error;
+  }
+}
+
 /**
  * Uploads `content` as `<directory>/<name>`, then `<name>.sha256` when `checksumFile`.
  * Idempotent for a retry of the same message: when the companion is already there with the same
