@@ -17,9 +17,11 @@ import { exchange, type RawResponse } from '../rest/https-exchange';
 import { loadTlsMaterial, type TlsMaterial } from '../rest/tls-material';
 import { probeTls } from '../rest/tls-probe';
 import type { XmlHttpConnectorConfig, XmlHttpOperation } from './config-schema';
-import { parseXmlSafely, UnsafeXmlError, assertNoDoctype } from './safe-xml';
+import { parseXmlSafely, UnsafeXmlError } from './safe-xml';
 import { buildXmlDocument } from './xml-document';
 import { XsdSchema } from './xsd-validator';
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function isEndpointFailure(error: unknown): boolean {
   return isHubError(error) && (error.code === 'PARTNER_TIMEOUT' || error.code === 'PARTNER_UNAVAILABLE');
@@ -201,11 +203,16 @@ export class XmlHttpConnector implements Connector {
     if (!/^(application|text)\/([\w.+-]+\+)?xml\s*(;|$)/i.test(contentType)) throw bad(`is ${contentType.split(';')[0].trim() || 'without a content type'}, not XML`);
     const charset = /charset\s*=\s*"?([\w-]+)/i.exec(contentType)?.[1];
     if (charset !== undefined && !/^utf-?8$/i.test(charset)) throw bad(`is in ${charset}, not UTF-8`);
-    const text = raw.body.toString('utf8');
-    if (text.includes('\uFFFD')) throw bad('is not valid UTF-8');
+    let text: string;
+    try {
+      text = UTF8.decode(raw.body);
+    } catch {
+      throw bad('is not valid UTF-8');
+    }
+    const declared = /^\uFEFF?<\?xml[^>]*\sencoding\s*=\s*["']([^"']+)["']/.exec(text)?.[1];
+    if (declared !== undefined && !/^utf-?8$/i.test(declared)) throw bad(`declares ${declared}, not UTF-8`);
     let parsed: ReturnType<typeof parseXmlSafely>;
     try {
-      assertNoDoctype(text);
       parsed = parseXmlSafely(text, { arrays: [...operation.arrays, ...(operation.itemElement ? [operation.itemElement] : [])], maxDepth: this.config.maxDepth });
     } catch (error) {
       if (error instanceof UnsafeXmlError) throw bad(`is refused: ${error.message}`);
@@ -267,15 +274,12 @@ export class XmlHttpConnector implements Connector {
   }
 }
 
-/** A parsed element back as a standalone document, for validating one part of an answer. */
+/**
+ * A parsed element back as a standalone document, to validate one part of a list answer on its own.
+ * Values were decoded by the parser and are escaped again by the builder; text content of a complex
+ * element (mixed content) is not part of the feeds read this way and is left out.
+ */
 function rebuild(root: string, content: Record<string, unknown>, namespace: string, operation: XmlHttpOperation): string {
-  const attributes = Object.fromEntries(Object.entries(content).filter(([k]) => k.startsWith('@')));
-  const children = Object.fromEntries(Object.entries(content).filter(([k]) => !k.startsWith('@') && k !== '#text'));
-  const text = content['#text'];
-  const body = text !== undefined && Object.keys(children).length === 0 ? (Object.keys(attributes).length === 0 ? text : { ...attributes, '#text': text }) : { ...attributes, ...children };
-  if (typeof body === 'object' && body !== null && '#text' in body) {
-    // Simple content with attributes: not needed by the feeds we read; validated as text only.
-    return buildXmlDocument({ ...attributes }, { root, namespace, arrayItems: operation.arrayItems, label: root }).xml;
-  }
-  return buildXmlDocument(body as Record<string, unknown>, { root, namespace, arrayItems: operation.arrayItems, label: root }).xml;
+  const withoutText = Object.fromEntries(Object.entries(content).filter(([key]) => key !== '#text'));
+  return buildXmlDocument(withoutText, { root, namespace, arrayItems: operation.arrayItems, label: root }).xml;
 }
