@@ -5,7 +5,7 @@
  */
 import { HubError } from '../../broker/errors';
 import { parseRetryAfterMs } from '../_kit/retry-after';
-import { headerText, readFault, requestHash, splitEnvelope, type ParsedFault } from './envelope';
+import { headerText, isSoap11Envelope, readFault, requestHash, splitEnvelope, type ParsedFault } from './envelope';
 import { parseXml, toPlain, UnsafeXmlError } from './xml';
 
 export interface AnswerContext {
@@ -38,8 +38,9 @@ export function interpretAnswer(status: number, headers: Record<string, string>,
   }
   let parsed;
   try {
-    const split = splitEnvelope(parseXml(raw.toString('utf8')));
-    if (!split) throw new UnsafeXmlError('not a SOAP 1.1 envelope');
+    const xml = raw.toString('utf8');
+    const split = splitEnvelope(parseXml(xml));
+    if (!split || !isSoap11Envelope(xml)) throw new UnsafeXmlError('not a SOAP 1.1 envelope');
     parsed = split;
   } catch (error) {
     const reason = error instanceof UnsafeXmlError ? error.message : 'unreadable';

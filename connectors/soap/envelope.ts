@@ -71,11 +71,22 @@ export interface ParsedEnvelope {
   bodyElement: XmlValue | undefined;
 }
 
-/** Splits a parsed document into header and the single body element; null when it is no SOAP 1.1 envelope. */
+/**
+ * True when the root element is an `Envelope` in the SOAP 1.1 namespace (a SOAP 1.2 envelope is not).
+ * Read from the text, because the parser drops namespace declarations along with prefixes.
+ */
+export function isSoap11Envelope(xml: string): boolean {
+  const root = /<(?:([A-Za-z_][\w.-]*):)?Envelope\b([^>]*)>/.exec(xml);
+  if (!root) return false;
+  const declaration = root[1] === undefined ? 'xmlns' : `xmlns:${root[1]}`;
+  const match = new RegExp(`\\s${declaration.replace(/\./g, '\\.')}\\s*=\\s*["']([^"']*)["']`).exec(root[2]);
+  return match?.[1] === SOAP_ENV_NS;
+}
+
+/** Splits a parsed document into header and the single body element; null when it has no envelope and body. */
 export function splitEnvelope(doc: XmlNode): ParsedEnvelope | null {
   const env = child(doc, 'Envelope');
   if (env === undefined || typeof env === 'string' || Array.isArray(env)) return null;
-  if (env['@_xmlns:soap'] !== undefined && env['@_xmlns:soap'] !== SOAP_ENV_NS) return null;
   const body = child(env, 'Body');
   if (body === undefined || Array.isArray(body)) return null;
   const headerNode = child(env, 'Header');

@@ -146,6 +146,29 @@ describe('SOAP callback server', () => {
     expect(stored.size).toBe(0);
   });
 
+  it('refuses a body streamed without Content-Length once it passes the limit', async () => {
+    const { request } = await import('node:http');
+    const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(server.url, { method: 'POST', agent: false, headers: { 'Content-Type': 'text/xml', 'Transfer-Encoding': 'chunked' } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => { body += c.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      const chunk = `<!--${'x'.repeat(8 * 1024)}-->`;
+      for (let i = 0; i < 12; i += 1) req.write(chunk);
+      req.end(decisionEnvelope({ security: token() }));
+    });
+    expect([reply.status, faultCodeOf(reply.body)]).toEqual([413, 'TOO_LARGE']);
+    expect(stored.size).toBe(0);
+  });
+
+  it('refuses a SOAP 1.2 envelope as MALFORMED', async () => {
+    const soap12 = decisionEnvelope({ security: token() }).replace('http://schemas.xmlsoap.org/soap/envelope/', 'http://www.w3.org/2003/05/soap-envelope');
+    expect(faultCodeOf((await postXml(server.url, soap12)).body)).toBe('MALFORMED');
+    expect(stored.size).toBe(0);
+  });
+
   it('refuses what is not XML or not SOAP', async () => {
     expect(faultCodeOf((await postXml(server.url, '{"ticket": 1}')).body)).toBe('MALFORMED');
     expect(faultCodeOf((await postXml(server.url, '<a><b></a>')).body)).toBe('MALFORMED');

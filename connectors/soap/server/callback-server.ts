@@ -12,7 +12,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLogger, type ConnectorLogger } from '../../_kit/contract';
-import { envelope, faultBody, headerText, PROTOCOL_VERSION, requestHash, splitEnvelope, type FaultSpec } from '../envelope';
+import { envelope, faultBody, headerText, isSoap11Envelope, PROTOCOL_VERSION, requestHash, splitEnvelope, type FaultSpec } from '../envelope';
 import { readWsdl, withAddress, type WsdlOperation } from '../wsdl';
 import { checkUsernameToken, NonceCache, type Credentials } from '../ws-security';
 import { child, escapeXml, parseXml, toPlain, UnsafeXmlError, type XmlNode } from '../xml';
@@ -104,13 +104,14 @@ export async function createSoapCallbackServer(options: SoapCallbackServerOption
     }
     const hash = requestHash(raw);
     let doc: XmlNode;
+    const xml = raw.toString('utf8');
     try {
-      doc = parseXml(raw.toString('utf8'));
+      doc = parseXml(xml);
     } catch (error) {
       throw clientFault('MALFORMED', `the body is not acceptable XML (${error instanceof UnsafeXmlError ? error.message : 'unreadable'})`);
     }
     const parts = splitEnvelope(doc);
-    if (!parts || parts.bodyName === undefined) throw clientFault('MALFORMED', 'not a SOAP 1.1 envelope with a body element');
+    if (!parts || parts.bodyName === undefined || !isSoap11Envelope(xml)) throw clientFault('MALFORMED', 'not a SOAP 1.1 envelope with a body element');
     const securityProblem = checkUsernameToken(child(parts.header, 'Security'), { credentials: options.credentials, windowMs, now: now(), nonces });
     if (securityProblem !== null) throw clientFault('UNAUTHENTICATED', `WS-Security: ${securityProblem}`);
 
@@ -169,7 +170,6 @@ export async function createSoapCallbackServer(options: SoapCallbackServerOption
     handlePost(req, res).catch((error: unknown) => {
       if (res.headersSent) return;
       if (error instanceof Refusal) {
-        if (error.httpStatus === 413) res.setHeader('Connection', 'close');
         answerFault(res, error);
         return;
       }
@@ -197,7 +197,11 @@ export async function createSoapCallbackServer(options: SoapCallbackServerOption
   };
 }
 
-/** Reads the body up to `max` bytes; beyond that refuses with 413, discarding (never buffering) the rest. */
+/**
+ * Reads the body up to `max` bytes; beyond that refuses with 413 at once and discards (never buffers) the
+ * rest. The rest is drained rather than the socket cut, so the client reads the 413 instead of a reset;
+ * `requestTimeout` bounds a sender that never stops.
+ */
 function readLimited(req: IncomingMessage, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const tooLarge = (): Refusal => clientFault('TOO_LARGE', `the body is larger than ${max} bytes`, undefined, 413);
