@@ -123,7 +123,9 @@ export class DgsnApi {
     req.resume();
     const found = transportId === undefined ? undefined : this.transports.get(transportId);
     if (!found) return problem(404, 'Not Found', 'No such transport.');
-    return json(200, found);
+    // The contract's fields only: {transportId, state, at?, remarks?}.
+    const { transportId: id, state, at, remarks } = found;
+    return json(200, { transportId: id, state, ...(at ? { at } : {}), ...(remarks ? { remarks } : {}) });
   }
 
   /** The clearance decision, then (when cleared) the border arrival; out of order on demand. */

@@ -58,6 +58,8 @@ export class WebhookSender {
   readonly events: DgsnEvent[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
+  /** Bumped by reset(): answers to deliveries made before it schedule no retry and no replay. */
+  private generation = 0;
 
   constructor(private readonly options: WebhookSenderOptions) {}
 
@@ -75,6 +77,7 @@ export class WebhookSender {
 
   /** Events received but not yet acknowledged by the hub are forgotten. */
   reset(): void {
+    this.generation += 1;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.deliveries.splice(0);
@@ -99,9 +102,11 @@ export class WebhookSender {
     const record: Delivery = { eventId: event.eventId, type: event.type, attempt, at: new Date(this.options.now()).toISOString(), status: null, fault };
     this.deliveries.push(record);
     if (this.deliveries.length > 10_000) this.deliveries.shift();
+    const generation = this.generation;
     void post(this.options.url, body, { 'X-DGSN-Timestamp': String(timestamp), 'X-DGSN-Signature': signDgsnEvent(secret, String(timestamp), body) }, this.options.timeoutMs)
       .then((status) => {
         record.status = status;
+        if (generation !== this.generation || this.closed) return;
         if (status !== null && status >= 200 && status < 300) {
           // A replay: the same event delivered once more, as a retry after a lost acknowledgement would.
           if (replay && attempt > 0) this.deliver(event, 0, firstAt, replay);

@@ -178,7 +178,7 @@ describe('DGSN transports', () => {
     expect(again.body).toEqual(first.body);
     const { transportId } = first.body as { transportId: string };
     const state = await dgsn.send(message('transport.get', { transportId }));
-    expect([state.status, state.body]).toEqual([200, { transportId, caseReference: 'REP-MAD-2026-000001', state: 'RECEIVED' }]);
+    expect([state.status, state.body]).toEqual([200, { transportId, state: 'RECEIVED' }]);
     const unknown = await dgsn.send(message('transport.get', { transportId: 'TRP-1999-000000' }));
     expect(unknown.status).toBe(404);
     expect(sandbox.transports.size).toBe(1);
