@@ -2,7 +2,7 @@
  * The webhook receiver over a real socket. Deliveries are signed here with node:crypto directly (not
  * with the receiver's own helper), so a mistake in the receiver's signing is not mirrored by the test.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { isHubError } from '../../broker/errors';
 import { createWebhookReceiver, type StoreOutcome, type WebhookEventRecord, type WebhookReceiver } from './index';
@@ -80,7 +80,10 @@ describe('webhook receiver: authentic events', () => {
     expect(first.status).toBe(200);
     const { eventId } = JSON.parse(body) as { eventId: string };
     expect(JSON.parse(first.body)).toEqual({ eventId, status: 'stored' });
-    expect(stored.get(eventId)).toMatchObject({ partner: 'dgsn', eventId, type: 'TRANSPORT_CLEARANCE', caseReference: 'REP-MAD-2026-000001', payload: JSON.parse(body) });
+    expect(stored.get(eventId)).toMatchObject({
+      partner: 'dgsn', eventId, type: 'TRANSPORT_CLEARANCE', caseReference: 'REP-MAD-2026-000001', payload: JSON.parse(body),
+      bodySha256: createHash('sha256').update(body).digest('hex'),
+    });
 
     // The partner retries (its acknowledgement was lost): newly signed, same event.
     const again = await post(body, signed(body));

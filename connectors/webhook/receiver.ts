@@ -7,6 +7,7 @@
  *   5. `onEvent(record)` stores it (the hub: the inbox, unique on partner + event id) BEFORE the 2xx:
  *      a failure to store is a 500, so the partner delivers again; a duplicate is a 200 with no second effect.
  */
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLogger, type ConnectorLogger } from '../_kit/contract';
@@ -23,6 +24,8 @@ export interface WebhookEventRecord {
   caseReference: string | null;
   /** The parsed event, as the partner sent it. Personal data: never log it. */
   payload: Record<string, unknown>;
+  /** SHA-256 (hex) of the raw body as signed: the evidence for the exchange ledger (never the body itself). */
+  bodySha256: string;
   /** The signed delivery time (Unix seconds) and when we received it (ISO 8601). */
   signedAt: number;
   receivedAt: string;
@@ -98,6 +101,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
       type: typeof event.type === 'string' && event.type !== '' ? event.type : 'event',
       caseReference: typeof event.caseReference === 'string' ? event.caseReference : null,
       payload: event,
+      bodySha256: createHash('sha256').update(rawBody).digest('hex'),
       signedAt: Number(single(req, timestampHeader)),
       receivedAt: new Date(now()).toISOString(),
     };
