@@ -21,6 +21,8 @@ const GOLDEN_FILE = /\.test\.yaml$/;
  * folder is two levels up; under ts-jest (app/) it is one level up. The one with code tables wins.
  */
 export function resolveMappingsDir(): string {
+  // An engineer trying a change on a copy (or a test) points the hub at another folder.
+  if (process.env.HUB_MAPPINGS_DIR) return path.resolve(process.env.HUB_MAPPINGS_DIR);
   const candidates = [path.resolve(__dirname, '..', 'mappings'), path.resolve(__dirname, '..', '..', 'mappings')];
   const found = candidates.find((dir) => {
     const codes = path.join(dir, 'codes');

@@ -5,6 +5,7 @@ import { runToken } from './token';
 import { runLedgerVerify } from './ledger';
 import { runSandboxCommand } from './sandbox';
 import { runDeadLetters } from './dead-letters';
+import { runMappingsCheck, runMappingsRun, runMappingsTest } from './mappings';
 
 const program = new Command();
 program.name('hub').description('eConsulat integration hub');
@@ -26,6 +27,14 @@ ledger.command('verify').description('recompute the hash chain; exit 1 naming th
 const dead = program.command('dead-letters').description('messages that could not be delivered');
 dead.command('list').action(() => runDeadLetters('list'));
 dead.command('replay <messageId>').description('deliver a dead letter again, with the same message id').action((id: string) => runDeadLetters('replay', id));
+
+const mappings = program.command('mappings').description('the partner mappings and their golden examples');
+mappings.command('test [path]').description('run the golden examples (all, a partner such as narsa, or one mapping); exit 1 on a failure')
+  .action((filter?: string) => runMappingsTest(filter));
+mappings.command('run <mapping> <inputFile>').description('map an input file (JSON or YAML) and print the result or the errors')
+  .action((id: string, file: string) => runMappingsRun(id, file));
+mappings.command('check').description('compile every mapping and code table; problems name the file and line')
+  .action(() => runMappingsCheck());
 
 program.command('sandbox <agency> <command> [args...]').description('drive a running sandbox agency, e.g. `hub sandbox narsa faults fail503=3`')
   .action((agency: string, command: string, args: string[]) => runSandboxCommand(agency, command, args));
