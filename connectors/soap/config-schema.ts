@@ -20,6 +20,7 @@ export interface SoapConnectorConfig {
   header: { client: string; userId: string };
   tls?: { caPath?: string; servername?: string };
   timeoutMs: number;
+  validateRequests: boolean;
   maxRequestBytes: number;
   maxResponseBytes: number;
   rateLimit?: { perSecond: number; burst: number };
@@ -78,6 +79,10 @@ export const soapConfigSchema: ConfigSchema = {
     timeoutMs: {
       type: 'integer', minimum: 1, default: 10000,
       description: "Bounds the partner's answer (connect, TLS, headers and body); separately bounds the wait for a rate-limit token.",
+    },
+    validateRequests: {
+      type: 'boolean', default: true,
+      description: "Checks each body against the schema embedded in the WSDL before sending; a mismatch is VALIDATION_FAILED naming the elements (never values), and nothing is sent. The schema is closed: no extra field leaves the hub.",
     },
     maxRequestBytes: {
       type: 'integer', minimum: 1, default: 10485760,

@@ -71,8 +71,22 @@ describe('SOAP connector and the Interior sandbox', () => {
     expect((await failureOf(c.send(burialMessage()))).code).toBe('PARTNER_RATE_LIMITED');
   });
 
-  it('maps soap:Client VALIDATION to PARTNER_REJECTED (not retryable) naming fields, never values', async () => {
+  it('checks the body against the WSDL schema before sending: a bad date or an extra field is VALIDATION_FAILED', async () => {
     const c = await connected();
+    const before = peer.sandbox.received.counts().received;
+    const badDate = await failureOf(c.send(burialMessage({ death: { date: '2026-11-20', country: 'ESP', city: 'Madrid', causeSealed: false } })));
+    expect([badDate.code, badDate.retryable]).toEqual(['VALIDATION_FAILED', false]);
+    expect(badDate.errors).toEqual([{ path: 'date', message: 'has a value the schema does not accept' }]);
+    expect(badDate.message).not.toContain('2026-11-20');
+    expectNoPersonalData(badDate);
+    const extra = await failureOf(c.send(burialMessage({ nationality: 'MAR' })));
+    expect(extra.errors).toEqual([{ path: 'nationality', message: expect.stringContaining('not expected') }]);
+    expect(peer.sandbox.received.counts().received).toBe(before);
+  });
+
+  it('maps soap:Client VALIDATION to PARTNER_REJECTED (not retryable) naming fields, never values', async () => {
+    // Schema check off, so the agency is the one to refuse.
+    const c = await connected({ validateRequests: false });
     const error = await failureOf(c.send(burialMessage({ death: { date: '2026-11-20', country: 'ESP', city: 'Madrid', causeSealed: false } })));
     expect([error.code, error.retryable, error.extra?.faultCode, error.extra?.fields]).toEqual(['PARTNER_REJECTED', false, 'VALIDATION', ['death.date']]);
     expect(error.message).toContain('death.date');

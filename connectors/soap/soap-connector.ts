@@ -14,6 +14,7 @@ import { checkOutboundMessage } from '../_kit/outbound-message';
 import { TokenBucket } from '../_kit/rate-limiter';
 import { PARTNER_BINDINGS_DIR } from '../partners/bindings';
 import { interpretAnswer } from './answer';
+import { BodySchema } from './body-schema';
 import type { SoapConnectorConfig } from './config-schema';
 import { envelope, PROTOCOL_VERSION, requestHeaderFields } from './envelope';
 import { post } from './http-exchange';
@@ -30,6 +31,8 @@ interface Connection {
   agent: http.Agent | https.Agent;
   breaker: EndpointBreaker;
   wsdl: WsdlSummary;
+  /** Null when validation is off or the WSDL embeds no schema for its target namespace. */
+  bodySchema: BodySchema | null;
 }
 
 export class SoapConnector implements Connector {
@@ -59,18 +62,20 @@ export class SoapConnector implements Connector {
   }
 
   private async openConnection(): Promise<void> {
-    const wsdl = await this.loadWsdl();
+    const { wsdl, text } = await this.loadWsdl();
+    const bodySchema = this.config.validateRequests ? BodySchema.fromWsdl(text, wsdl.targetNamespace) : null;
+    if (this.config.validateRequests && !bodySchema) this.logger.warn(`${this.partner}: the WSDL embeds no schema for ${wsdl.targetNamespace}; bodies are sent unchecked`, { partner: this.partner });
     const ca = this.config.tls?.caPath === undefined ? undefined : await this.readConfigFile('tls.caPath', this.config.tls.caPath);
     const agent = this.url.protocol === 'https:'
       ? new https.Agent({ keepAlive: true, ca, servername: this.config.tls?.servername })
       : new http.Agent({ keepAlive: true });
     const breaker = new EndpointBreaker(`${this.partner} ${this.url.origin}`, this.config.breaker, { isEndpointFailure, now: this.now });
     breaker.onStateChange((state) => this.logger.warn(`${this.partner}: circuit ${state}`, { partner: this.partner, endpoint: this.url.origin, circuit: state }));
-    this.connection = { agent, breaker, wsdl };
+    this.connection = { agent, breaker, wsdl, bodySchema };
     this.logger.info(`${this.partner}: SOAP connector ready`, { partner: this.partner, endpoint: this.url.origin, service: wsdl.serviceName });
   }
 
-  private async loadWsdl(): Promise<WsdlSummary> {
+  private async loadWsdl(): Promise<{ wsdl: WsdlSummary; text: string }> {
     const path = isAbsolute(this.config.wsdlPath) ? this.config.wsdlPath : join(PARTNER_BINDINGS_DIR, this.config.wsdlPath);
     const text = (await this.readConfigFile('wsdlPath', path)).toString('utf8');
     let wsdl: WsdlSummary;
@@ -84,7 +89,7 @@ export class SoapConnector implements Connector {
       const errors = missing.map(([name, op]) => ({ path: `${this.configPath}.operations["${name}"].soapOperation`, message: `"${op.soapOperation}" is not an operation of the WSDL` }));
       throw new HubError('CONFIG_INVALID', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
     }
-    return wsdl;
+    return { wsdl, text };
   }
 
   private async readConfigFile(setting: string, path: string): Promise<Buffer> {
@@ -105,7 +110,14 @@ export class SoapConnector implements Connector {
     if (!wsdlOperation) throw new HubError('CONFIG_INVALID', `${this.configPath}.operations["${msg.operation}"]: not in the WSDL`);
     const endpoint = `POST ${this.url.origin}${this.url.pathname} ${operation.soapOperation}`;
     const label = `${this.partner} ${msg.operation} (${endpoint})`;
-    const body = this.buildEnvelope(msg, operation.service, wsdlOperation.inputElement, connection.wsdl.targetNamespace, label);
+    const bodyXml = this.buildBody(msg, wsdlOperation.inputElement, label);
+    const body = this.buildEnvelope(msg, operation.service, bodyXml, connection.wsdl.targetNamespace, label);
+    const schemaErrors = await connection.bodySchema?.check(bodyXml);
+    if (schemaErrors && schemaErrors.length > 0) {
+      // Names of elements only: libxml2's own messages quote values (personal data).
+      const detail = schemaErrors.slice(0, 10).map((e) => `${e.path} ${e.message}`).join('; ');
+      throw new HubError('VALIDATION_FAILED', `${label}: the body does not match the partner's schema: ${detail}`, { errors: schemaErrors });
+    }
 
     return connection.breaker.run(async () => {
       await this.limiter?.acquire(this.config.timeoutMs);
@@ -133,14 +145,16 @@ export class SoapConnector implements Connector {
     });
   }
 
-  private buildEnvelope(msg: OutboundMessage, service: string, inputElement: string, targetNamespace: string, label: string): Buffer {
-    let bodyXml: string;
+  private buildBody(msg: OutboundMessage, inputElement: string, label: string): string {
     try {
-      bodyXml = `<tns:${inputElement}>${toXmlElements(msg.payload, 'tns')}</tns:${inputElement}>`;
+      return `<tns:${inputElement}>${toXmlElements(msg.payload, 'tns')}</tns:${inputElement}>`;
     } catch (error) {
       const reason = error instanceof UnsafeXmlError ? error.message : 'cannot be serialised';
       throw new HubError('VALIDATION_FAILED', `${label}: payload ${reason}`);
     }
+  }
+
+  private buildEnvelope(msg: OutboundMessage, service: string, bodyXml: string, targetNamespace: string, label: string): Buffer {
     const header = requestHeaderFields({
       client: this.config.header.client,
       service,
