@@ -125,6 +125,30 @@ describe('Health decision feed', () => {
     expect((await reader().poll()).delivered).toBe(2);
   });
 
+  it('stops a run overtaken by another node instead of moving the cursor back', async () => {
+    publish([0, 1, 2, 3, 4]);
+    const other = reader();
+    let firstPage = true;
+    const slow = new HealthDecisionFeed({
+      db: database.knex,
+      startAt: new Date('2026-11-01T00:00:00Z'),
+      source: {
+        read: async (operation, query) => {
+          const page = await connector.read(operation, query);
+          // While this run holds its first page, another node's run reads the whole feed.
+          if (firstPage) { firstPage = false; await other.poll(); }
+          return page;
+        },
+      },
+      onDecision: async (record) => { await recordInbound(database.knex, record); },
+      onQuarantine: async (entry) => { quarantined.push(entry); },
+    });
+    const report = await slow.poll();
+    expect(report.stopped).toBe('overtaken');
+    expect((await reader().cursor()).depuis).toBe('2026-11-20T09:04:00.000Z');
+    expect((await inbox()).map((r) => r.message_id)).toHaveLength(5);
+  });
+
   it('a feed emptied by reindexing hands nothing over, and everything once it is back', async () => {
     publish([0, 1]);
     sandbox.faults.set({ reindexing: true });

@@ -11,6 +11,8 @@
  * - A page whose entries are all older than `depuis` is an inconsistent (repeated, stale) answer: the run
  *   stops there without moving the cursor; the next run asks again.
  * - More decisions at one instant than a page holds: the next page of the same `depuis` is read.
+ * - Two runs at once (a run slower than the schedule, on two nodes): cursor writes are compare-and-set,
+ *   so the overtaken run stops rather than move the cursor back; what both handed over is absorbed by the inbox.
  * - Local Rabat times become UTC ISO (`local-time.ts`); numeric character references are decoded by the
  *   connector's parser.
  */
@@ -81,7 +83,7 @@ export interface PollReport {
   duplicates: number;
   quarantined: number;
   /** Why the run stopped early, if it did. */
-  stopped?: 'inconsistent-page' | 'page-limit';
+  stopped?: 'inconsistent-page' | 'page-limit' | 'overtaken';
   cursor: FeedCursor;
 }
 
@@ -101,9 +103,16 @@ export class HealthDecisionFeed {
     return parseCursor(await readFeedCursor(this.deps.db, HEALTH_PARTNER, DECISION_FEED), this.deps.startAt ?? new Date(0));
   }
 
+  /** Moves the stored cursor from `stored` to `next`; false when another run moved it meanwhile. */
+  private async advance(stored: string | undefined, next: FeedCursor): Promise<string | undefined> {
+    const text = JSON.stringify(next);
+    return (await writeFeedCursor(this.deps.db, HEALTH_PARTNER, DECISION_FEED, text, stored)) ? text : undefined;
+  }
+
   /** One run: reads pages until the feed is exhausted (or the page limit), handing each decision over once. */
   async poll(): Promise<PollReport> {
-    let cursor = await this.cursor();
+    let stored = await readFeedCursor(this.deps.db, HEALTH_PARTNER, DECISION_FEED);
+    let cursor = parseCursor(stored, this.deps.startAt ?? new Date(0));
     const report: PollReport = { pages: 0, delivered: 0, duplicates: 0, quarantined: 0, cursor };
     const handedThisRun = new Set<string>();
     const maxPages = this.deps.maxPagesPerRun ?? 50;
@@ -141,7 +150,8 @@ export class HealthDecisionFeed {
       const pages = Number(result.content['@pages'] ?? '0');
       if (latestMs > depuisMs) {
         cursor = { depuis: new Date(latestMs).toISOString(), seen: [...new Set(atInstant.get(latestMs) ?? [])] };
-        await writeFeedCursor(this.deps.db, HEALTH_PARTNER, DECISION_FEED, JSON.stringify(cursor));
+        stored = await this.advance(stored, cursor);
+        if (stored === undefined) { report.stopped = 'overtaken'; break; }
         if (page >= pages) break;
         page = 1; // keyset: ask again from the new `depuis`
         continue;
@@ -149,7 +159,8 @@ export class HealthDecisionFeed {
       if (stale > 0) { report.stopped = 'inconsistent-page'; break; }
       // Everything on this page is at `depuis`: remember it, and read on at the same instant.
       cursor = { depuis: cursor.depuis, seen: [...new Set([...cursor.seen, ...(atInstant.get(depuisMs) ?? [])])] };
-      await writeFeedCursor(this.deps.db, HEALTH_PARTNER, DECISION_FEED, JSON.stringify(cursor));
+      stored = await this.advance(stored, cursor);
+      if (stored === undefined) { report.stopped = 'overtaken'; break; }
       if (page >= pages) break;
       page += 1;
     }
