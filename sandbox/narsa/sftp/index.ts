@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type Connection, type ParsedKey, Server, utils } from 'ssh2';
 import { isErrno, withFileLock, writeFileAtomic } from '../../_kit/files';
+import { closeServer } from '../../_kit/http';
+import { startSftpControl } from './control';
 import { NarsaSftpFaults } from './faults';
 import { runNight, type NightReport } from './night';
 import { serveSftp, type SftpEvent } from './sftp-files';
@@ -28,12 +30,16 @@ export interface NarsaSftpSandboxOptions {
   host?: string;
   /** 0 (the default) picks a free port. */
   port?: number;
+  /** Control endpoint port (always on 127.0.0.1); 0 (the default) picks a free one. */
+  controlPort?: number;
 }
 
 export interface NarsaSftpSandbox {
   host: string;
   port: number;
   username: string;
+  /** `http://127.0.0.1:<port>`; routes under `/_sandbox` (state, faults, reset, received, run-night). */
+  controlUrl: string;
   /** Host public key, OpenSSH line, for the hub's pin. */
   hostPublicKey: string;
   /** `SHA256:…`, as `ssh-keygen -lf` prints it. */
@@ -131,20 +137,42 @@ export async function startNarsaSftpSandbox(options: NarsaSftpSandboxOptions): P
     server.listen(options.port ?? 0, host, () => { server.off('error', reject); resolve(); });
   });
   const port = (server.address() as AddressInfo).port;
+  const hostKeyFingerprint = fingerprint(hostKey.publicKey);
+  // One run at a time, whether it comes from code or from the control endpoint.
+  let nights: Promise<unknown> = Promise.resolve();
+  const night = (): Promise<NightReport> => {
+    const run = nights.then(() => runNight(root, faults));
+    nights = run.catch(() => undefined);
+    return run;
+  };
+  const closeSsh = async (): Promise<void> => {
+    for (const client of connections) client.end();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  let control: Awaited<ReturnType<typeof startSftpControl>>;
+  try {
+    control = await startSftpControl({
+      port: options.controlPort ?? 0, faults, events, runNight: night,
+      state: () => ({ port, username, hostKeyFingerprint, connections: connections.size }),
+    });
+  } catch (error) {
+    await closeSsh();
+    throw error;
+  }
 
   return {
     host,
     port,
     username,
     hostPublicKey: hostKey.publicKey,
-    hostKeyFingerprint: fingerprint(hostKey.publicKey),
+    controlUrl: `http://127.0.0.1:${control.port}`,
+    hostKeyFingerprint,
     root,
     faults,
     events,
-    runNight: () => runNight(root, faults),
+    runNight: night,
     async close() {
-      for (const client of connections) client.end();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([closeSsh(), closeServer(control.server)]);
     },
   };
 }

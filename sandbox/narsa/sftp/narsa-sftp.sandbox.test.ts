@@ -174,3 +174,28 @@ describe('night run', () => {
     expect(sandbox.faults.redeliverResults).toBe(false);
   });
 });
+
+describe('control endpoint', () => {
+  async function control(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+    const response = await fetch(`${sandbox.controlUrl}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+    return { status: response.status, json: await response.json() as Record<string, unknown> };
+  }
+
+  it('shows the state, sets faults (refusing bad ones), runs the night and resets', async () => {
+    const state = await control('GET', '/_sandbox/state');
+    expect(state).toMatchObject({ status: 200, json: { agency: 'narsa-sftp', hostKeyFingerprint: sandbox.hostKeyFingerprint, port: sandbox.port } });
+    expect((await control('POST', '/_sandbox/faults', { malformedResult: 'yes' })).status).toBe(400);
+    expect((await control('POST', '/_sandbox/faults', { malformedResult: 2 })).json).toMatchObject({ faults: { malformedResult: 2 } });
+    await sandbox.runNight();
+    sandbox.faults.set({ malformedResult: 2 });
+    const file = verifFile(DEMO);
+    await deposit(await client(), file);
+    const night = await control('POST', '/_sandbox/run-night');
+    expect(night.status).toBe(200);
+    expect(JSON.parse(JSON.stringify(night.json))).toMatchObject({ answered: [file.name], redelivered: [], expired: [] });
+    expect(sandbox.faults.malformedResult).toBe(1);
+    expect((await control('GET', '/_sandbox/run-night')).status).toBe(405);
+    expect((await control('POST', '/_sandbox/reset')).json).toMatchObject({ faults: { malformedResult: 0 } });
+    expect((await control('GET', '/_sandbox/received')).json).toEqual({ entries: [] });
+  });
+});
