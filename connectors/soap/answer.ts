@@ -15,6 +15,7 @@ export interface AnswerContext {
   sentBody: Buffer;
   outputElement: string;
   answerFaults: readonly string[];
+  retryableFaults: readonly string[];
   now: number;
 }
 
@@ -70,7 +71,7 @@ function interpretFault(status: number, fault: ParsedFault, ctx: AnswerContext, 
   }
   if (ctx.answerFaults.includes(code)) return { status, body: { fault: { faultcode: fault.faultcode, code, fields: fault.fields } } };
   // soap:Server (UNAVAILABLE, INTERNAL): the partner's trouble, retried later with the same message id.
-  if (fault.faultcode === 'Server') throw new HubError('PARTNER_UNAVAILABLE', `${label}: soap:Server fault ${code}`, { retryAfterMs, extra });
+  if (fault.faultcode === 'Server' || ctx.retryableFaults.includes(code)) throw new HubError('PARTNER_UNAVAILABLE', `${label}: soap:${fault.faultcode || 'Server'} fault ${code}`, { retryAfterMs, extra });
   // soap:Client (VALIDATION, UNKNOWN_COMMUNE, …): the message must change; retrying the same one is useless.
   // Field names (never values) are kept for the dead-letter reason.
   const fields = fault.fields.length > 0 ? ` (fields: ${fault.fields.join(', ').slice(0, 300)})` : '';

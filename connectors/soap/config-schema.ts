@@ -20,6 +20,7 @@ export interface SoapConnectorConfig {
   header: { client: string; userId: string };
   tls?: { caPath?: string; servername?: string };
   timeoutMs: number;
+  retryableFaults: string[];
   validateRequests: boolean;
   maxRequestBytes: number;
   maxResponseBytes: number;
@@ -79,6 +80,10 @@ export const soapConfigSchema: ConfigSchema = {
     timeoutMs: {
       type: 'integer', minimum: 1, default: 10000,
       description: "Bounds the partner's answer (connect, TLS, headers and body); separately bounds the wait for a rate-limit token.",
+    },
+    retryableFaults: {
+      type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, default: [],
+      description: 'Fault detail codes that mean "try again later" whatever their faultcode (e.g. Justice\'s `INDISPONIBLE`): PARTNER_UNAVAILABLE. A `soap:Server` fault is always retryable.',
     },
     validateRequests: {
       type: 'boolean', default: true,

@@ -104,6 +104,27 @@ describe('SOAP connector and the Interior sandbox', () => {
     expect([error.code, error.extra?.faultCode]).toEqual(['PARTNER_REJECTED', 'UNKNOWN_COMMUNE']);
   });
 
+  it('treats a fault code listed in retryableFaults as PARTNER_UNAVAILABLE, whatever its faultcode', async () => {
+    const c = await connected({ retryableFaults: ['UNKNOWN_COMMUNE'], operations: { 'burial.submit': { soapOperation: 'SubmitBurialAuthorisation', service: 'MI/ETATCIVIL/SubmitBurialAuthorisation', answerFaults: [] } } });
+    const error = await failureOf(c.send(burialMessage({ burial: { communeCode: '999999', familyContact: { name: 'Hassan ALAOUI', phone: '+212600000001' } } })));
+    expect([error.code, error.retryable, error.extra?.faultcode]).toEqual(['PARTNER_UNAVAILABLE', true, 'Client']);
+  });
+
+  it('waits for the rate limit, and fails PARTNER_RATE_LIMITED when the wait would exceed the timeout', async () => {
+    const c = await connected({ rateLimit: { perSecond: 0.2, burst: 1 }, timeoutMs: 2000 });
+    await c.send(burialMessage());
+    const error = await failureOf(c.send(burialMessage()));
+    expect([error.code, error.retryable]).toEqual(['PARTNER_RATE_LIMITED', true]);
+    expect(error.retryAfterMs).toBeGreaterThan(2000);
+  });
+
+  it('fails PARTNER_UNAVAILABLE when the agency is down', async () => {
+    const c = await connected();
+    peer.sandbox.faults.set({ down: true });
+    const error = await failureOf(c.send(burialMessage()));
+    expect([error.code, error.retryable]).toEqual(['PARTNER_UNAVAILABLE', true]);
+  });
+
   it('is refused with PARTNER_REJECTED when its credentials are wrong, without echoing the secret', async () => {
     const c = await connected({ credentials: { username: 'econsulat-hub', password: 'not-the-password' } });
     const error = await failureOf(c.send(burialMessage()));

@@ -139,7 +139,7 @@ export class SoapConnector implements Connector {
       const headers = flatten(raw.headers);
       this.logger.debug(`${label}: ${raw.status} in ${raw.durationMs} ms`, { partner: this.partner, operation: msg.operation, messageId: msg.messageId, status: raw.status, durationMs: raw.durationMs });
       const interpreted = interpretAnswer(raw.status, headers, raw.body, {
-        label, messageId: msg.messageId, sentBody: body, outputElement: wsdlOperation.outputElement, answerFaults: operation.answerFaults ?? [], now: this.now(),
+        label, messageId: msg.messageId, sentBody: body, outputElement: wsdlOperation.outputElement, answerFaults: operation.answerFaults ?? [], retryableFaults: this.config.retryableFaults ?? [], now: this.now(),
       });
       return { status: interpreted.status, body: interpreted.body, headers, bytes: raw.body.length, durationMs: raw.durationMs, endpoint };
     });

@@ -186,6 +186,13 @@ describe('Interior sandbox', () => {
     expect(state.counts.received).toBe(3);
   });
 
+  it('adds latency to every answer when asked', async () => {
+    sandbox.faults.set({ latencyMs: 400 });
+    const started = Date.now();
+    expect((await https('/inhumation/v1', 'POST', envelope(submitBody()))).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+  });
+
   it('sends the callback before the Ack when asked, and twice when asked', async () => {
     sandbox.faults.set({ callbackBeforeAck: true, duplicateCallbacks: true });
     const reply = await https('/inhumation/v1', 'POST', envelope(submitBody()));
