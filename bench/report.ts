@@ -92,6 +92,26 @@ export function resultRows(raw: BaselineResult, portal: LoadSummary): ResultRow[
   ];
 }
 
+export const TARGET_MAPPING_RPS = 500_000;
+export const TARGET_MAPPING_VS_JSONATA = 10;
+
+/** Issue 4: the compiled NARSA record mapping against its target and against JSONata in the same run. */
+export function mappingRows(m: { compiledPerSecond: number; jsonataPerSecond: number }): ResultRow[] {
+  return [
+    row('NARSA record mapping, compiled', m.compiledPerSecond, 'records/s', m.jsonataPerSecond),
+    row('NARSA record mapping, compiled vs target', m.compiledPerSecond, 'records/s', TARGET_MAPPING_RPS),
+    row('NARSA record mapping, JSONata', m.jsonataPerSecond, 'records/s'),
+  ];
+}
+
+export function mappingChecks(m: { compiledPerSecond: number; jsonataPerSecond: number }): TargetCheck[] {
+  const ratio = m.jsonataPerSecond > 0 ? m.compiledPerSecond / m.jsonataPerSecond : 0;
+  return [
+    { target: `≥ ${TARGET_MAPPING_RPS} mapped records/s`, actual: `${round(m.compiledPerSecond)} records/s`, met: m.compiledPerSecond >= TARGET_MAPPING_RPS },
+    { target: `≥ ${TARGET_MAPPING_VS_JSONATA} × JSONata`, actual: `${round(ratio, 1)} × (${round(m.jsonataPerSecond)} records/s)`, met: ratio >= TARGET_MAPPING_VS_JSONATA },
+  ];
+}
+
 export function targetChecks(raw: BaselineResult, portal: LoadSummary): TargetCheck[] {
   const ratio = raw.tps > 0 ? portal.rps / raw.tps : 0;
   return [

@@ -10,7 +10,8 @@ import { runBaseline } from './baseline';
 import { createBenchDatabase, withClient } from './database';
 import { aminaLicenceRequest } from './demo-request';
 import { runPortalBench } from './portal';
-import { cpuBreakdown, cpuRows, printReport, resultRows, targetChecks, writeResults } from './report';
+import { cpuBreakdown, cpuRows, mappingChecks, mappingRows, printReport, resultRows, targetChecks, writeResults } from './report';
+import { runMappingBench } from './mapping-bench';
 import { benchSettings } from './settings';
 import { round } from './stats';
 
@@ -30,6 +31,8 @@ async function main(): Promise<number> {
   const cores = os.cpus();
   console.log(`bench: ${cores.length} × ${cores[0]?.model ?? 'cpu'}, Node ${process.version}`);
   console.log(`bench: ${s.connections} connections, hub pool ${s.hubPool}, warm-up ${s.warmupSeconds} s, measured ${s.durationSeconds} s`);
+  console.log('bench: NARSA record mapping, compiled vs JSONata…');
+  const mapping = await runMappingBench();
   const db = await createBenchDatabase(s.serverUrl);
   try {
     console.log(`bench: database ${db.name} (${await serverFacts(db.url)})`);
@@ -43,8 +46,8 @@ async function main(): Promise<number> {
     const m = portal.measured;
     console.log(`bench: warm-up ${portal.warmup.ok} submissions; measured ${m.ok} in ${m.seconds} s; status codes ${JSON.stringify(m.statusCodes)}; errors ${m.errors} (timeouts ${m.timeouts})`);
     const cpu = [cpuBreakdown('raw insert', raw.transactions, raw.cpu, raw.seconds), cpuBreakdown('portal submissions', m.ok + m.non2xx, portal.cpu, m.seconds, m.cpuSeconds)];
-    const rows = [...resultRows(raw, m), ...cpuRows(cpu[0], cpu[1])];
-    printReport(rows, targetChecks(raw, m), cpu);
+    const rows = [...resultRows(raw, m), ...cpuRows(cpu[0], cpu[1]), ...mappingRows(mapping)];
+    printReport(rows, [...targetChecks(raw, m), ...mappingChecks(mapping)], cpu);
     const failures = portal.warmup.non2xx + portal.warmup.errors + m.non2xx + m.errors;
     if (failures > 0) {
       console.error(`bench: FAILED: ${failures} submissions did not get a 2xx answer (warm-up ${JSON.stringify(portal.warmup.statusCodes)}, measured ${JSON.stringify(m.statusCodes)}); results not written`);

@@ -29,14 +29,30 @@ function fixedLayout(length: number, at: { y: number; m: number; d: number }, se
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,9})?)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/i;
 const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
+/** The instant of a matched ISO date-time, from its fields (Date.UTC is far cheaper than parsing the string again). */
+function instantOf(match: RegExpExecArray, value: string): number {
+  const fraction = value.indexOf('.') > 0 ? Number(`0${value.slice(value.indexOf('.'), value.search(/[Zz+-](?=[^.]*$)/))}`) : 0;
+  const zone = match[7];
+  const offsetMinutes = zone === 'Z' || zone === 'z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  return Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6] ?? 0), Math.floor(fraction * 1000))
+    - offsetMinutes * 60_000;
+}
+
 /** An ISO date-time with its offset; one without an offset is rejected, since its instant is unknown. */
-const isoDateTimeToUtc: DateConversion = (value) => {
+const convertIsoDateTime: DateConversion = (value) => {
   // Already canonical (the usual case for our own timestamps): check the date, keep the string.
   if (value.length === 24 && CANONICAL_UTC.test(value)) return isCanonicalDate(value.slice(0, 10)) ? value : undefined;
   const match = ISO_DATE_TIME.exec(value);
   if (!match || !isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]))) return undefined;
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+  return new Date(instantOf(match, value)).toISOString();
+};
+
+// The records of one batch file usually share their time stamps: remember the last conversion.
+let lastIsoInput: string | undefined;
+let lastIsoOutput: string | undefined;
+const isoDateTimeToUtc: DateConversion = (value) => {
+  if (value !== lastIsoInput) { lastIsoOutput = convertIsoDateTime(value); lastIsoInput = value; }
+  return lastIsoOutput;
 };
 
 export const DATE_CONVERSIONS: Readonly<Record<string, DateConversion>> = {
