@@ -71,7 +71,7 @@ export class Scheduler {
     if (this.tasks.length > 0) return;
     for (const spec of this.jobs.values()) {
       this.tasks.push(cron.schedule(spec.cron, (context) => this.track(this.runWindow(spec, context.date)), {
-        name: spec.name, timezone: spec.timezone ?? 'Etc/UTC', noOverlap: true,
+        name: spec.name, timezone: spec.timezone ?? 'Etc/UTC', noOverlap: true, logger: this.cronLogger(spec.name),
       }));
     }
     const keepMs = this.deps.keepLeasesMs ?? 7 * 24 * 60 * 60 * 1000;
@@ -102,6 +102,12 @@ export class Scheduler {
   async stop(): Promise<void> {
     await Promise.all(this.tasks.splice(0).map((task) => task.destroy()));
     await Promise.allSettled([...this.running]);
+  }
+
+  /** node-cron's own messages (a missed or overlapping slot) go to our log, not to the console. */
+  private cronLogger(job: string) {
+    const warn = (message: string | Error) => this.log.warn(`scheduler: ${job}: ${message instanceof Error ? message.name : message}`, { job });
+    return { info: (message: string) => this.log.info(`scheduler: ${job}: ${message}`, { job }), warn, error: warn, debug: () => undefined };
   }
 
   private track(work: Promise<unknown>): Promise<void> {
