@@ -248,6 +248,20 @@ describe('DGSN sandbox: transports and signed webhooks', () => {
     expect((webhooks.json.deliveries as Array<{ fault: string | null }>).map((d) => d.fault)).toEqual(expect.arrayContaining(['webhookBadSignature', 'webhookReplay']));
   });
 
+  it('keeps events without a webhook URL, and delivers new ones once it is set', async () => {
+    const hookUrl = sandbox.webhooks.url;
+    sandbox.setWebhookUrl(undefined);
+    try {
+      await postJson('/dgsn/api/v2/remains-transports', await bearer(), transportFor({ laissezPasserNumber: undefined }), { 'Idempotency-Key': randomUUID() });
+      await until('the event', () => (sandbox.webhooks.events.length >= 1 ? true : undefined));
+      expect([sandbox.webhooks.deliveries.length, posted.length]).toEqual([0, 0]);
+    } finally {
+      sandbox.setWebhookUrl(hookUrl);
+    }
+    await postJson('/dgsn/api/v2/remains-transports', await bearer(), transportFor({ laissezPasserNumber: undefined }), { 'Idempotency-Key': randomUUID() });
+    await until('the delivery', () => (posted.length >= 1 ? true : undefined));
+  });
+
   it('retries a delivery the hub did not acknowledge', async () => {
     hookStatus = 503;
     await postJson('/dgsn/api/v2/remains-transports', await bearer(), transportFor({ laissezPasserNumber: undefined }), { 'Idempotency-Key': randomUUID() });

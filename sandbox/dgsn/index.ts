@@ -63,6 +63,8 @@ export interface DgsnSandbox {
   transports: DgsnApi['transports'];
   /** Faults off, rate window, log, tokens, transports and webhooks cleared. */
   reset(): void;
+  /** Points webhooks at the hub once its receiver listens (undefined: keep events, send nothing). */
+  setWebhookUrl(url: string | undefined): void;
   close(): Promise<void>;
 }
 
@@ -135,6 +137,7 @@ export async function startDgsnSandbox(options: DgsnSandboxOptions): Promise<Dgs
       pki, faults, received, limiter, tokens, webhooks,
       transports: api.transports,
       reset,
+      setWebhookUrl(url) { webhooks.url = url; },
       async close() {
         front.shutdown();
         api.reset();

@@ -67,6 +67,11 @@ export class WebhookSender {
     return this.options.url;
   }
 
+  /** Where the next deliveries go (embedded mode learns the hub's URL after the sandbox started). */
+  set url(url: string | undefined) {
+    this.options.url = url;
+  }
+
   emit(event: Omit<DgsnEvent, 'eventId'>): DgsnEvent {
     const full: DgsnEvent = { eventId: randomUUID(), ...event };
     this.events.push(full);
