@@ -22,28 +22,21 @@ function sameBytes(a: Buffer, b: Buffer): boolean {
 }
 
 export interface HostKeyCheck {
-  /** For ssh2's `hostVerifier`: true only for the pinned key. Remembers what it saw. */
+  /** For ssh2's `hostVerifier`: true only for the pinned key. */
   verify(keyBlob: Buffer): boolean;
-  /** Fingerprint of the last key refused, for the error message (fingerprints are public). */
-  refusedFingerprint(): string | undefined;
-  /** The pinned fingerprint(s), for the error message. */
+  /** The pinned fingerprint, for the error message (fingerprints are public). */
   describePin(): string;
 }
 
 export function hostKeyCheck(pin: SftpHostKeyPin): HostKeyCheck {
   const expectedBlob = pin.publicKey === undefined ? undefined : publicKeyBlob(pin.publicKey);
   const expectedFingerprint = pin.sha256?.replace(/=+$/, '');
-  let refused: string | undefined;
   return {
     verify(keyBlob) {
-      const fingerprint = sha256Fingerprint(keyBlob);
-      const fingerprintOk = expectedFingerprint === undefined || fingerprint === expectedFingerprint;
+      const fingerprintOk = expectedFingerprint === undefined || sha256Fingerprint(keyBlob) === expectedFingerprint;
       const keyOk = expectedBlob === undefined || sameBytes(expectedBlob, keyBlob);
-      if (fingerprintOk && keyOk) return true;
-      refused = fingerprint;
-      return false;
+      return fingerprintOk && keyOk;
     },
-    refusedFingerprint: () => refused,
     describePin: () => expectedFingerprint ?? (expectedBlob ? sha256Fingerprint(expectedBlob) : 'none'),
   };
 }

@@ -5,7 +5,7 @@
  */
 import { Client, type ConnectConfig, type FileEntryWithStats, type SFTPWrapper, type Stats } from 'ssh2';
 import { HubError, isHubError } from '../../broker/errors';
-import type { HostKeyCheck } from './host-key';
+import { sha256Fingerprint, type HostKeyCheck } from './host-key';
 
 export interface SessionOptions {
   host: string;
@@ -73,6 +73,8 @@ export class SftpSession {
     return new Promise((resolve, reject) => {
       const client = new Client();
       let settled = false;
+      /** Set when this attempt's server presented a key other than the pin. */
+      let refused: string | undefined;
       const fail = (error: HubError): void => {
         if (settled) return;
         settled = true;
@@ -83,7 +85,6 @@ export class SftpSession {
       };
       const timer = setTimeout(() => fail(new HubError('PARTNER_TIMEOUT', `${options.label}: no SSH session within ${options.connectTimeoutMs} ms`)), options.connectTimeoutMs);
       client.on('error', (error: Error & { level?: string }) => {
-        const refused = options.hostKey.refusedFingerprint();
         if (refused !== undefined) {
           fail(new HubError('PARTNER_REJECTED',
             `${options.label}: host key refused: the server presented ${refused}, the configuration pins ${options.hostKey.describePin()} (an unknown server or a changed key; check with the partner before changing the pin)`,
@@ -109,7 +110,11 @@ export class SftpSession {
         privateKey: options.privateKey,
         passphrase: options.passphrase,
         readyTimeout: options.connectTimeoutMs,
-        hostVerifier: (key: Buffer) => options.hostKey.verify(key),
+        hostVerifier: (key: Buffer) => {
+          if (options.hostKey.verify(key)) return true;
+          refused = sha256Fingerprint(key);
+          return false;
+        },
         // No password or keyboard-interactive: the contracts say SSH keys, and no agent is consulted.
         tryKeyboard: false,
         keepaliveInterval: 0,
