@@ -34,6 +34,7 @@ export interface XmlHttpConnectorConfig {
   xsdPath: string;
   timeoutMs: number;
   maxResponseBytes: number;
+  maxRequestBytes: number;
   maxDepth: number;
   rateLimit?: { perSecond: number; burst: number };
   breaker: { failureThreshold: number; resetTimeoutMs: number };
@@ -87,6 +88,7 @@ export const xmlHttpConfigSchema: ConfigSchema = {
     },
     timeoutMs: { type: 'integer', minimum: 1, default: 5000, description: "Bounds the partner's answer (connect, TLS, headers and body); separately bounds the wait for a rate-limit token." },
     maxResponseBytes: { type: 'integer', minimum: 1, default: 1048576, description: 'Larger answers are cut off and reported as PARTNER_BAD_RESPONSE.' },
+    maxRequestBytes: { type: 'integer', minimum: 1, default: 262144, description: 'A document built larger than this is refused before sending (VALIDATION_FAILED).' },
     maxDepth: { type: 'integer', minimum: 2, default: 32, description: 'Answers nested deeper are refused as PARTNER_BAD_RESPONSE.' },
     rateLimit: {
       type: 'object',

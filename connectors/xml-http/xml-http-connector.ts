@@ -162,6 +162,10 @@ export class XmlHttpConnector implements Connector {
       content[key] = value;
     }
     const built = buildXmlDocument(content, { root: operation.rootElement ?? '', namespace: this.config.namespace, arrayItems: operation.arrayItems, label });
+    const size = Buffer.byteLength(built.xml, 'utf8');
+    if (size > this.config.maxRequestBytes) {
+      throw new HubError('VALIDATION_FAILED', `${label}: the document is ${size} bytes, more than the ${this.config.maxRequestBytes} allowed, not sent`, { errors: [{ path: '/', message: `larger than ${this.config.maxRequestBytes} bytes` }] });
+    }
     const verdict = await connection.xsd.validate({ name: 'outbound.xml', xml: built.xml, linePaths: built.linePaths });
     if (!verdict.valid) {
       const fields = verdict.errors.map((e) => `${e.path} ${e.message}`).join('; ');

@@ -72,6 +72,9 @@ describe('Health clearance.request over xml-http', () => {
     const misplaced = clearancePayload();
     (misplaced.Cercueil as Record<string, unknown>).Couleur = 'noir';
     expect((await failureOf(health.send(clearanceMessage(misplaced)))).errors?.[0].path).toBe('/Cercueil/Couleur');
+    const huge = clearancePayload();
+    (huge.Cercueil as Record<string, unknown>).Scelle = 'S'.repeat(300_000);
+    expect((await failureOf(health.send(clearanceMessage(huge)))).message).toContain('more than the 262144 allowed');
     expect(sandbox.received.entries()).toHaveLength(0);
   });
 
