@@ -140,8 +140,9 @@ export async function startNarsaSftpSandbox(options: NarsaSftpSandboxOptions): P
   const hostKeyFingerprint = fingerprint(hostKey.publicKey);
   // One run at a time, whether it comes from code or from the control endpoint.
   let nights: Promise<unknown> = Promise.resolve();
+  const memory = { attestationsRead: new Set<string>() };
   const night = (): Promise<NightReport> => {
-    const run = nights.then(() => runNight(root, faults));
+    const run = nights.then(() => runNight(root, faults, memory));
     nights = run.catch(() => undefined);
     return run;
   };

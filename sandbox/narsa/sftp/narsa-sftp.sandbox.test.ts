@@ -175,6 +175,22 @@ describe('night run', () => {
   });
 });
 
+describe('attestation notices', () => {
+  it('reads each ATTEST_<date>.csv once and says what breaks the contract format', async () => {
+    const c = await client();
+    const good = `\uFEFFnumero_attestation;numero_permis;cnie;pays_destination;date_emission\r\nATT-1;12/345678;BK123456;FRA;2026-11-27\r\n`;
+    const bad = 'numero_attestation;numero_permis;cnie;pays_destination;date_emission\nATT-2;12/345678;BK123456\n';
+    await c.put(Buffer.from(good, 'utf8'), '/depot/ATTEST_20261127.csv');
+    await c.put(Buffer.from(bad, 'utf8'), '/depot/ATTEST_20261126.csv');
+    const report = await sandbox.runNight();
+    expect(report.attestations).toEqual([
+      { file: 'ATTEST_20261126.csv', rows: 1, problems: ['no UTF-8 BOM', 'line ends are not CRLF', '1 row(s) without five fields'] },
+      { file: 'ATTEST_20261127.csv', rows: 1, problems: [] },
+    ]);
+    expect((await sandbox.runNight()).attestations).toEqual([]);
+  });
+});
+
 describe('control endpoint', () => {
   async function control(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
     const response = await fetch(`${sandbox.controlUrl}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });

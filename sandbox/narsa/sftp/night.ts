@@ -23,6 +23,8 @@ export interface NightReport {
   refused: Array<{ file: string; reason: string }>;
   /** Result files removed after 7 days. */
   expired: string[];
+  /** Attestation notice files read this run (`/depot/ATTEST_<yyyyMMdd>.csv`), with what is wrong in them. */
+  attestations: Array<{ file: string; rows: number; problems: string[] }>;
 }
 
 interface VerifRequest { seq: string; requestId: string; licenceNumber: string; cnie: string; birthDate: string }
@@ -79,10 +81,33 @@ async function exists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);
 }
 
-export async function runNight(root: string, faults: NarsaSftpFaults, now: () => number = Date.now): Promise<NightReport> {
+const ATTEST_NAME = /^ATTEST_\d{8}\.csv$/;
+export const ATTEST_HEADER = 'numero_attestation;numero_permis;cnie;pays_destination;date_emission';
+
+/** narsa.md: UTF-8 with BOM, `;` separated, CRLF line ends, the given header, five fields a row. */
+export function checkAttestations(content: Buffer): { rows: number; problems: string[] } {
+  const problems: string[] = [];
+  if (!(content[0] === 0xef && content[1] === 0xbb && content[2] === 0xbf)) problems.push('no UTF-8 BOM');
+  const text = content.toString('utf8').replace(/^\uFEFF/, '');
+  if (/(^|[^\r])\n/.test(text)) problems.push('line ends are not CRLF');
+  const lines = text.split(/\r?\n/);
+  if (lines[lines.length - 1] === '') lines.pop();
+  if (lines[0] !== ATTEST_HEADER) problems.push('header is not the contract\'s');
+  const rows = lines.slice(1);
+  const bad = rows.filter((row) => row.split(';').length !== 5).length;
+  if (bad > 0) problems.push(`${bad} row(s) without five fields`);
+  return { rows: rows.length, problems };
+}
+
+/** What the agency remembers between nights: the attestation files it has read (each is read once). */
+export interface NightMemory {
+  attestationsRead: Set<string>;
+}
+
+export async function runNight(root: string, faults: NarsaSftpFaults, memory: NightMemory, now: () => number = Date.now): Promise<NightReport> {
   const depot = join(root, 'depot');
   const retour = join(root, 'retour');
-  const report: NightReport = { answered: [], redelivered: [], refused: [], expired: [] };
+  const report: NightReport = { answered: [], redelivered: [], refused: [], expired: [], attestations: [] };
   const redeliver = faults.redeliverResults;
   faults.redeliverResults = false;
 
@@ -103,6 +128,11 @@ export async function runNight(root: string, faults: NarsaSftpFaults, now: () =>
   }
 
   const names = new Set(await readdir(depot));
+  for (const name of [...names].sort()) {
+    if (!ATTEST_NAME.test(name) || memory.attestationsRead.has(name)) continue;
+    memory.attestationsRead.add(name);
+    report.attestations.push({ file: name, ...checkAttestations(await readFile(join(depot, name))) });
+  }
   for (const name of [...names].sort()) {
     if (!VERIF_NAME.test(name) || !names.has(`${name}.sha256`)) continue;
     const resultName = `RESULT_${name}`;
