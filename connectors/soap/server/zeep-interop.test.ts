@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSoapCallbackServer, type CallbackRecord, type SoapCallbackServer } from '.';
+import { readWsdl } from '../wsdl';
 
 const WSDL = readFileSync(join(__dirname, '..', '..', 'partners', 'interior', 'consular-callback.wsdl'), 'utf8');
 const SCRIPT = join(__dirname, '..', 'testing', 'zeep_call.py');
@@ -39,9 +40,9 @@ beforeAll(async () => {
 afterAll(async () => { await server.close(); });
 
 /** Asynchronous on purpose: the server answers from this process's event loop, which spawnSync would block. */
-function runZeep(python: string, messageId: string, password = CREDENTIALS.password): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function runScript(python: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(python, [SCRIPT, `${server.url}?wsdl`, CREDENTIALS.username, password, messageId]);
+    const child = spawn(python, args);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -51,11 +52,26 @@ function runZeep(python: string, messageId: string, password = CREDENTIALS.passw
   });
 }
 
+describe('our WSDLs read by an independent toolkit (zeep)', () => {
+  const wsdls = [
+    join(__dirname, '..', '..', 'partners', 'interior', 'burial-service.wsdl'),
+    join(__dirname, '..', '..', 'partners', 'interior', 'consular-callback.wsdl'),
+    join(__dirname, '..', '..', '..', 'sandbox', 'interior', 'burial-service.wsdl'),
+  ];
+  it.each(wsdls.map((w) => [w.split('/').slice(-3).join('/'), w]))('zeep and our reader see the same operations in %s', async (_name, wsdlPath) => {
+    const python = pythonWithZeep();
+    const run = await runScript(python, [join(__dirname, '..', 'testing', 'zeep_operations.py'), wsdlPath]);
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+    const ours = Object.fromEntries([...readWsdl(readFileSync(wsdlPath, 'utf8')).operations.values()].map((op) => [op.name, { soapAction: op.soapAction, input: op.inputElement }]));
+    expect(JSON.parse(run.stdout)).toEqual(ours);
+  }, 120_000);
+});
+
 describe('callback WSDL with an independent toolkit (zeep)', () => {
   it('zeep loads the WSDL, signs with a PasswordDigest token, and the callback is stored and acknowledged', async () => {
     const python = pythonWithZeep();
     const id = randomUUID();
-    const run = await runZeep(python, id);
+    const run = await runScript(python, [SCRIPT, `${server.url}?wsdl`, CREDENTIALS.username, CREDENTIALS.password, id]);
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
     expect(JSON.parse(run.stdout)).toEqual({ id, requestHash: stored.get(id)?.requestHash, receivedAt: expect.stringMatching(/^2\d{3}-\d{2}-\d{2}T/) });
     expect(stored.get(id)).toMatchObject({
