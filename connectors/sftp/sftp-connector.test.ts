@@ -11,7 +11,7 @@ import { utils } from 'ssh2';
 import { isHubError, type HubError } from '../../broker/errors';
 import type { OutboundMessage } from '../_kit/contract';
 import { InMemoryProcessedFileRegistry, NARSA_RESULTS, readNarsaResult, SftpConnector, sha256Fingerprint, type ConsumeOptions, type NarsaResult, type Quarantined } from './index';
-import { startNarsaSftpPeer, type NarsaSftpPeer } from './testing/narsa-sftp-peer';
+import { startNarsaSftpPeer, type NarsaSftpPeer } from '../../test/sftp/narsa-sftp-peer';
 
 let peer: NarsaSftpPeer;
 const opened: SftpConnector[] = [];

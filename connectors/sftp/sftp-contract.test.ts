@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { runConnectorContractSuite } from '../_kit/contract-suite';
 import { SftpConnector } from './index';
-import { startNarsaSftpPeer } from './testing/narsa-sftp-peer';
+import { startNarsaSftpPeer } from '../../test/sftp/narsa-sftp-peer';
 
 let sequence = 0;
 

@@ -1,14 +1,14 @@
 /**
- * Test helpers: the NARSA SFTP sandbox with a throw-away hub key, and a validated connector config
- * aimed at it. Tests only (the hub never imports the sandbox).
+ * Test support only (nothing in the hub imports it): the NARSA SFTP sandbox with a throw-away hub
+ * key, and a validated connector config aimed at it.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { utils } from 'ssh2';
-import { startNarsaSftpSandbox, type NarsaSftpSandbox } from '../../../sandbox/narsa/sftp';
-import { validateConnectorConfig } from '../../_kit/contract';
-import { sftpConfigSchema, type SftpConnectorConfig } from '../config-schema';
+import { startNarsaSftpSandbox, type NarsaSftpSandbox } from '../../sandbox/narsa/sftp';
+import { validateConnectorConfig } from '../../connectors/_kit/contract';
+import { sftpConfigSchema, type SftpConnectorConfig } from '../../connectors/sftp/config-schema';
 
 export interface NarsaSftpPeer {
   sandbox: NarsaSftpSandbox;
