@@ -5,7 +5,12 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureSandboxPki } from '../../../sandbox/pki';
 import { createSoapCallbackServer, type CallbackRecord, type SoapCallbackServer } from '.';
 import { requestHash } from '../envelope';
 import { decisionEnvelope, faultCodeOf, getText, postXml, usernameToken } from '../testing/raw-soap';
@@ -147,9 +152,8 @@ describe('SOAP callback server', () => {
   });
 
   it('refuses a body streamed without Content-Length once it passes the limit', async () => {
-    const { request } = await import('node:http');
     const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(server.url, { method: 'POST', agent: false, headers: { 'Content-Type': 'text/xml', 'Transfer-Encoding': 'chunked' } }, (res) => {
+      const req = httpRequest(server.url, { method: 'POST', agent: false, headers: { 'Content-Type': 'text/xml', 'Transfer-Encoding': 'chunked' } }, (res) => {
         let body = '';
         res.on('data', (c: Buffer) => { body += c.toString(); });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -173,5 +177,35 @@ describe('SOAP callback server', () => {
     expect(faultCodeOf((await postXml(server.url, '{"ticket": 1}')).body)).toBe('MALFORMED');
     expect(faultCodeOf((await postXml(server.url, '<a><b></a>')).body)).toBe('MALFORMED');
     expect((await postXml(server.url, '<x/>', { 'Content-Type': 'application/json' })).status).toBe(415);
+  });
+});
+
+describe('SOAP callback server over HTTPS', () => {
+  it('serves the same service with TLS when given a certificate', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'callback-tls-'));
+    const pki = await ensureSandboxPki(dir);
+    const secure = await createSoapCallbackServer({
+      port: 0, wsdl: WSDL, credentials: CREDENTIALS,
+      tls: { cert: readFileSync(pki.serverCertPath), key: readFileSync(pki.serverKeyPath) },
+      onCallback: async () => ({ inserted: true }),
+    });
+    try {
+      expect(secure.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/partners\/interior\/soap$/);
+      const body = decisionEnvelope({ security: token() });
+      const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpsRequest(secure.url, { method: 'POST', agent: false, ca: readFileSync(pki.caCertPath), headers: { 'Content-Type': 'text/xml', 'Content-Length': String(Buffer.byteLength(body)) } }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => { text += c.toString(); });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+      expect(reply.status).toBe(200);
+      expect(reply.body).toContain('Ack');
+    } finally {
+      await secure.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,7 +9,8 @@
  * only once it resolves does the Ack leave. A duplicate (same message id) is the store's to absorb:
  * it is acknowledged like the first.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { silentLogger, type ConnectorLogger } from '../../_kit/contract';
 import { envelope, faultBody, headerText, isSoap11Envelope, PROTOCOL_VERSION, requestHash, splitEnvelope, type FaultSpec } from '../envelope';
@@ -53,6 +54,8 @@ export interface SoapCallbackServerOptions {
   createdWindowMs?: number;
   /** Persists the callback (the hub passes `recordInbound` into the inbox). Must resolve only once stored. */
   onCallback(record: CallbackRecord): Promise<CallbackOutcome | void>;
+  /** Serve HTTPS with this certificate and key (PEM). Without it, plain HTTP: behind a TLS-terminating proxy only. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   /** URL announced in the WSDL, when the server sits behind a proxy. Default: the listening URL. */
   publicUrl?: string;
   logger?: ConnectorLogger;
@@ -60,7 +63,7 @@ export interface SoapCallbackServerOptions {
 }
 
 export interface SoapCallbackServer {
-  /** `http://host:port/partners/interior/soap`. */
+  /** `http(s)://host:port/partners/interior/soap`. */
   url: string;
   close(): Promise<void>;
 }
@@ -150,7 +153,7 @@ export async function createSoapCallbackServer(options: SoapCallbackServerOption
     answer(res, 200, envelope(summary.targetNamespace, { id: header.id, requestHash: hash }, '', ack));
   }
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const [reqPath, query = ''] = (req.url ?? '/').split('?', 2);
     if (reqPath !== path) {
       req.resume();
@@ -176,7 +179,10 @@ export async function createSoapCallbackServer(options: SoapCallbackServerOption
       logger.warn('callback service: unexpected failure', { error: error instanceof Error ? error.name : 'unknown' });
       answerFault(res, new Refusal(500, { faultcode: 'Server', faultstring: 'internal error', code: 'INTERNAL' }));
     });
-  });
+  };
+  const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, onRequest) : createHttpServer(onRequest);
+  // A failed handshake says nothing worth logging (and peer details could tell who called).
+  server.on('tlsClientError', () => undefined);
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;
 
@@ -186,7 +192,7 @@ export async function createSoapCallbackServer(options: SoapCallbackServerOption
   });
   const { port } = server.address() as AddressInfo;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  const url = `http://${urlHost}:${port}${path}`;
+  const url = `${options.tls ? 'https' : 'http'}://${urlHost}:${port}${path}`;
   if (publicUrl === '') publicUrl = url;
   return {
     url,
