@@ -1,5 +1,5 @@
 import type { HubConfig } from '../config/schema';
-import { startSandboxes, stopSandboxes, type Sandboxes } from '../sandbox';
+import { DGSN_DEFAULT_CLIENT_ID, DGSN_DEFAULT_CLIENT_SECRET, DGSN_DEFAULT_WEBHOOK_SECRET, startSandboxes, stopSandboxes, type Sandboxes } from '../sandbox';
 import { startHub, writeRunFile, type Hub } from './hub';
 
 export interface EmbeddedHub { hub: Hub; sandboxes?: Sandboxes; stop(): Promise<void> }
@@ -12,11 +12,17 @@ export interface EmbeddedHub { hub: Hub; sandboxes?: Sandboxes; stop(): Promise<
 export async function startEmbedded(config: HubConfig): Promise<EmbeddedHub> {
   let sandboxes: Sandboxes | undefined;
   if (config.sandbox.enabled) {
-    sandboxes = await startSandboxes({ dataDir: config.dataDir, ports: { narsa: config.sandbox.narsaPort, narsaControl: config.sandbox.narsaControlPort } });
-    const { narsa } = sandboxes;
+    const s = config.sandbox;
+    sandboxes = await startSandboxes({ dataDir: config.dataDir, ports: { narsa: s.narsaPort, narsaControl: s.narsaControlPort, dgsn: s.dgsnPort, dgsnControl: s.dgsnControlPort } });
+    const { narsa, dgsn } = sandboxes;
     config.partners = {
       ...config.partners,
       narsa: { rest: { baseUrl: narsa.url, tls: { caPath: narsa.pki.caCertPath, certPath: narsa.pki.clientCertPath, keyPath: narsa.pki.clientKeyPath } }, ...config.partners.narsa },
+      dgsn: {
+        rest: { baseUrl: dgsn.url, tls: { caPath: dgsn.pki.caCertPath }, oauth2: { clientId: DGSN_DEFAULT_CLIENT_ID, clientSecret: DGSN_DEFAULT_CLIENT_SECRET } },
+        webhook: { secret: DGSN_DEFAULT_WEBHOOK_SECRET, port: 0 },
+        ...config.partners.dgsn,
+      },
     };
   }
   let hub: Hub;
@@ -26,10 +32,12 @@ export async function startEmbedded(config: HubConfig): Promise<EmbeddedHub> {
     if (sandboxes) await stopSandboxes(sandboxes).catch(() => undefined);
     throw err;
   }
+  const dgsnWebhook = hub.webhooks.find((w) => w.partner === 'dgsn');
+  if (sandboxes && dgsnWebhook) sandboxes.dgsn.setWebhookUrl(dgsnWebhook.url);
   writeRunFile(config.dataDir, {
     portal: hub.url,
     embeddedDatabase: !config.databaseUrl,
-    sandbox: sandboxes ? { narsa: { url: sandboxes.narsa.url, control: sandboxes.narsa.controlUrl } } : undefined,
+    sandbox: sandboxes ? Object.fromEntries(Object.entries(sandboxes).map(([agency, a]) => [agency, { url: a.url, control: a.controlUrl }])) : undefined,
   });
   return {
     hub, sandboxes,

@@ -26,6 +26,7 @@ import { createDeliveryService } from './delivery-service';
 import { loadPartnerBindings, resolvePartnerConfig, type PartnerBinding } from '../connectors/partners/bindings';
 import type { PartnerConnectorConfig } from '../connectors/registry';
 import { createAnswerMapper } from './answer-mapper';
+import { startWebhooks, type StartedWebhook } from './webhooks';
 import { loadArabicFont } from './document-fonts';
 
 export interface Hub {
@@ -34,6 +35,8 @@ export interface Hub {
   database: Database;
   portal: FastifyInstance;
   relay: OutboxRelay;
+  /** Inbound event receivers (signed webhooks), one per partner that has `partners.<partner>.webhook`. */
+  webhooks: StartedWebhook[];
   /** Where the portal listens, e.g. http://127.0.0.1:3000 */
   url: string;
   stop(): Promise<void>;
@@ -87,6 +90,7 @@ export async function startHub(config: HubConfig): Promise<Hub> {
   if (config.outbox.enabled) broker.createService(createDeliveryService(relay));
   await broker.start();
   await amqp?.startConsuming();
+  const webhooks = await startWebhooks({ db, deployment: config.partners, logger: connectorLog, onStored: () => relay.poke() });
 
   const keys = config.portal.jwtPublicKeyPath
     ? { publicKeyPem: readFileSync(config.portal.jwtPublicKeyPath, 'utf8') }
@@ -100,10 +104,11 @@ export async function startHub(config: HubConfig): Promise<Hub> {
 
   let stopped = false;
   return {
-    config, broker, database, portal, relay, url,
+    config, broker, database, portal, relay, url, webhooks,
     async stop() {
       if (stopped) return;
       stopped = true;
+      await Promise.all(webhooks.map((w) => w.receiver.close()));
       await portal.close();
       await broker.stop();
       await amqp?.close();

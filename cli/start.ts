@@ -10,7 +10,8 @@ export async function runStart(): Promise<void> {
   out('');
   out(`eConsulat hub ready (${embedded ? 'embedded: PGlite under ' + config.dataDir : 'server: PostgreSQL'}${config.transporter ? ', transporter ' + config.transporter.replace(/\/\/.*@/, '//') : ''})`);
   out(`  portal API   ${running.hub.url}/api/v1   (OpenAPI: ${running.hub.url}/api/v1/openapi.json)`);
-  if (running.sandboxes) out(`  NARSA sandbox ${running.sandboxes.narsa.url}  (control: ${running.sandboxes.narsa.controlUrl}/_sandbox/state)`);
+  for (const [agency, a] of Object.entries(running.sandboxes ?? {})) out(`  sandbox ${agency.padEnd(8)} ${a.url}  (control: ${a.controlUrl}/_sandbox/state)`);
+  for (const w of running.hub.webhooks) out(`  webhook ${w.partner.padEnd(8)} ${w.url}`);
   out(`  token        npx hub token --role citizen --sub amina   |   npx hub token --role agent --post CG-PARIS`);
   out('');
   let stopping = false;

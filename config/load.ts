@@ -30,6 +30,8 @@ function sandboxFromEnv(env: Env): Record<string, unknown> {
   if (env.HUB_SANDBOX !== undefined) out.enabled = env.HUB_SANDBOX === '1' || env.HUB_SANDBOX === 'true';
   if (env.SANDBOX_NARSA_PORT) out.narsaPort = intOrString(env.SANDBOX_NARSA_PORT);
   if (env.SANDBOX_NARSA_CONTROL_PORT) out.narsaControlPort = intOrString(env.SANDBOX_NARSA_CONTROL_PORT);
+  if (env.SANDBOX_DGSN_PORT) out.dgsnPort = intOrString(env.SANDBOX_DGSN_PORT);
+  if (env.SANDBOX_DGSN_CONTROL_PORT) out.dgsnControlPort = intOrString(env.SANDBOX_DGSN_CONTROL_PORT);
   return out;
 }
 

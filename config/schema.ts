@@ -62,6 +62,8 @@ export const hubConfigSchema = {
         enabled: { type: 'boolean', default: false, description: 'Start the simulated agencies in-process; `hub start` turns it on when DATABASE_URL is unset (env HUB_SANDBOX)' },
         narsaPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4443, description: 'NARSA sandbox HTTPS port (env SANDBOX_NARSA_PORT)' },
         narsaControlPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4480, description: 'NARSA sandbox control port, loopback only (env SANDBOX_NARSA_CONTROL_PORT)' },
+        dgsnPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4444, description: 'DGSN sandbox HTTPS port (env SANDBOX_DGSN_PORT)' },
+        dgsnControlPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4481, description: 'DGSN sandbox control port, loopback only (env SANDBOX_DGSN_CONTROL_PORT)' },
       },
     },
     partners: {
@@ -89,6 +91,6 @@ export interface HubConfig {
   portal: { bodyLimitBytes: number; tokenIssuer: string; tokenAudience: string; jwtPublicKeyPath?: string };
   documents: { arabicFontPath?: string };
   outbox: { enabled: boolean; pollIntervalMs: number; batchSize: number; leaseMs: number; retry: RetryPolicy };
-  sandbox: { enabled: boolean; narsaPort: number; narsaControlPort: number };
+  sandbox: { enabled: boolean; narsaPort: number; narsaControlPort: number; dgsnPort: number; dgsnControlPort: number };
   partners: Record<string, Record<string, unknown>>;
 }

@@ -1,14 +1,17 @@
 /**
  * Starts the simulated partner agencies for embedded mode and tests. Only the embedded
  * launcher and tests import this; no production configuration loads the sandbox.
- * Implemented so far: NARSA (REST over mutual TLS).
+ * Implemented so far: NARSA (REST over mutual TLS), DGSN (REST + OAuth2, signed webhooks).
  */
 import { type NarsaSandbox, startNarsaSandbox } from './narsa';
+import { type DgsnSandbox, startDgsnSandbox } from './dgsn';
 
 export type { SandboxPki } from './pki';
 export { ensureSandboxPki } from './pki';
 export type { NarsaSandbox, NarsaSandboxOptions } from './narsa';
 export { startNarsaSandbox } from './narsa';
+export type { DgsnSandbox, DgsnSandboxOptions } from './dgsn';
+export { startDgsnSandbox, DGSN_DEFAULT_CLIENT_ID, DGSN_DEFAULT_CLIENT_SECRET, DGSN_DEFAULT_WEBHOOK_SECRET } from './dgsn';
 export type { FaultCount, FaultState, FaultSwitches } from './_kit/faults';
 export type { ReceivedCounts, ReceivedLog, ReceivedRequest } from './_kit/received-log';
 
@@ -16,6 +19,8 @@ export type { ReceivedCounts, ReceivedLog, ReceivedRequest } from './_kit/receiv
 export interface SandboxPorts {
   narsa?: number;
   narsaControl?: number;
+  dgsn?: number;
+  dgsnControl?: number;
 }
 
 export interface SandboxesOptions {
@@ -28,6 +33,7 @@ export interface SandboxesOptions {
 
 export interface Sandboxes {
   narsa: NarsaSandbox;
+  dgsn: DgsnSandbox;
 }
 
 export async function startSandboxes(options: SandboxesOptions): Promise<Sandboxes> {
@@ -39,7 +45,8 @@ export async function startSandboxes(options: SandboxesOptions): Promise<Sandbox
       port: options.ports?.narsa,
       controlPort: options.ports?.narsaControl,
     });
-    return { narsa: started.narsa };
+    started.dgsn = await startDgsnSandbox({ dataDir: options.dataDir, host: options.host, port: options.ports?.dgsn, controlPort: options.ports?.dgsnControl });
+    return { narsa: started.narsa, dgsn: started.dgsn };
   } catch (err) {
     // One agency failing to start (a port taken) must not leave the others listening.
     await stopSandboxes(started).catch(() => undefined);

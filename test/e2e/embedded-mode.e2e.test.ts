@@ -1,0 +1,46 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbedded, type EmbeddedHub } from '../../app/embedded';
+import { loadConfig } from '../../config/load';
+import { eventually } from '../support/hub-fixture';
+
+/**
+ * `npm start` as a bare machine runs it: embedded PGlite, the sandbox agencies on loopback, the run file for the CLI,
+ * and the DGSN sandbox's signed events reaching the hub's inbox and ledger once.
+ */
+describe('embedded mode with the sandbox agencies', () => {
+  let dataDir: string;
+  let running: EmbeddedHub;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'hub-embedded-'));
+    const config = loadConfig({ port: 0, dataDir, logLevel: 'warn', sandbox: { enabled: true, narsaPort: 0, narsaControlPort: 0, dgsnPort: 0, dgsnControlPort: 0 } }, {});
+    running = await startEmbedded(config);
+  });
+  afterAll(async () => {
+    await running.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('writes the run file the CLI uses to find the portal and every sandbox agency', () => {
+    const run = JSON.parse(readFileSync(path.join(dataDir, 'run', 'hub.json'), 'utf8')) as { portal: string; embeddedDatabase: boolean; sandbox: Record<string, { control: string }> };
+    expect(run).toMatchObject({ portal: running.hub.url, embeddedDatabase: true });
+    expect(Object.keys(run.sandbox).sort()).toEqual(['dgsn', 'narsa']);
+  });
+
+  it('stores a signed DGSN event once in the inbox and the ledger, even when DGSN delivers it twice', async () => {
+    const dgsn = running.sandboxes!.dgsn;
+    dgsn.faults.set({ webhookReplay: 1 });
+    const event = dgsn.webhooks.emit({ type: 'TRANSPORT_CLEARANCE', transportId: 'T-1', caseReference: 'REM-MAD-2026-000001', outcome: 'CLEARED', at: new Date().toISOString() });
+    const rows = await eventually(async () => {
+      const r = await running.hub.database.knex('inbox').where({ partner: 'dgsn', message_id: `event:${event.eventId}` });
+      return r.length ? r : undefined;
+    });
+    await eventually(async () => (dgsn.webhooks.deliveries.filter((d) => d.eventId === event.eventId).length >= 2 ? true : undefined));
+    expect(await running.hub.database.knex('inbox').where({ partner: 'dgsn', message_id: `event:${event.eventId}` })).toHaveLength(1);
+    expect(rows).toHaveLength(1);
+    const ledger = await running.hub.database.knex('exchange_ledger').where({ partner: 'dgsn', message_id: event.eventId });
+    expect(ledger).toHaveLength(1);
+    expect(ledger[0]).toMatchObject({ direction: 'in', outcome: 'received', case_reference: 'REM-MAD-2026-000001' });
+  });
+});
