@@ -35,6 +35,8 @@ export interface NarsaSftpSandboxOptions {
 }
 
 export interface NarsaSftpSandbox {
+  /** `sftp://<host>:<port>`, for run files and messages. */
+  url: string;
   host: string;
   port: number;
   username: string;
@@ -162,6 +164,7 @@ export async function startNarsaSftpSandbox(options: NarsaSftpSandboxOptions): P
   }
 
   return {
+    url: `sftp://${host.includes(':') ? `[${host}]` : host}:${port}`,
     host,
     port,
     username,

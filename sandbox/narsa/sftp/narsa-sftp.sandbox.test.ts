@@ -199,6 +199,7 @@ describe('control endpoint', () => {
 
   it('shows the state, sets faults (refusing bad ones), runs the night and resets', async () => {
     const state = await control('GET', '/_sandbox/state');
+    expect(sandbox.url).toBe(`sftp://127.0.0.1:${sandbox.port}`);
     expect(state).toMatchObject({ status: 200, json: { agency: 'narsa-sftp', hostKeyFingerprint: sandbox.hostKeyFingerprint, port: sandbox.port } });
     expect((await control('POST', '/_sandbox/faults', { malformedResult: 'yes' })).status).toBe(400);
     expect((await control('POST', '/_sandbox/faults', { malformedResult: 2 })).json).toMatchObject({ faults: { malformedResult: 2 } });
