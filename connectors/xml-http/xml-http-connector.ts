@@ -56,15 +56,16 @@ interface Connection {
   xsd: XsdSchema;
 }
 
-/** The repository root, also when running the compiled copy under dist/. */
-const REPOSITORY_ROOT = (() => {
-  const up = resolve(__dirname, '..', '..');
-  if (__dirname.split(sep).includes('dist') && !existsSync(resolve(up, 'connectors', 'partners'))) return resolve(up, '..');
-  return up;
-})();
-
+/**
+ * A relative `xsdPath` is taken from the repository root. The compiled copy runs from `dist/`, where tsc
+ * copies no .xsd: there the path is looked up in the source tree beside `dist/`.
+ */
 export function resolveXsdPath(path: string): string {
-  return isAbsolute(path) ? path : resolve(REPOSITORY_ROOT, path);
+  if (isAbsolute(path)) return path;
+  const root = resolve(__dirname, '..', '..');
+  const candidates = [resolve(root, path)];
+  if (__dirname.split(sep).includes('dist')) candidates.push(resolve(root, '..', path));
+  return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0];
 }
 
 export class XmlHttpConnector implements Connector {

@@ -3,13 +3,24 @@
  * agency's own schema copy) and writing answers, Arabic text as numeric character references the way
  * the Ministry's system does. Written apart from connectors/ on purpose: the sandbox is the other side.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { validateXML } from 'xmllint-wasm';
 
 export const NAMESPACE = 'urn:ma:sante:rapatriement:v1';
-const SCHEMA = readFileSync(join(__dirname, 'sante-rapatriement-v1.xsd'), 'utf8');
+const SCHEMA_FILE = 'sante-rapatriement-v1.xsd';
+let schema: string | undefined;
+
+/** The agency's XSD, read once; from the source tree when running compiled under dist/ (tsc copies no .xsd). */
+function agencySchema(): string {
+  if (schema === undefined) {
+    const beside = join(__dirname, SCHEMA_FILE);
+    const source = resolve(__dirname, '..', '..', '..', 'sandbox', 'health', SCHEMA_FILE);
+    schema = readFileSync(existsSync(beside) ? beside : source, 'utf8');
+  }
+  return schema;
+}
 
 /** Escapes markup and writes every non-ASCII character as a decimal reference (`&#1575;`). */
 export function text(value: string): string {
@@ -42,7 +53,7 @@ export interface SchemaProblem { champ: string; message: string }
 
 /** The agency's XSD verdict; a problem names the element, never the value received. */
 export async function schemaProblems(xml: string): Promise<SchemaProblem[]> {
-  const result = await validateXML({ xml: [{ fileName: 'demande.xml', contents: xml }], schema: [{ fileName: 'sante.xsd', contents: SCHEMA }] });
+  const result = await validateXML({ xml: [{ fileName: 'demande.xml', contents: xml }], schema: [{ fileName: 'sante.xsd', contents: agencySchema() }] });
   if (result.valid) return [];
   const problems = result.errors
     .filter((e) => e.message.startsWith('Schemas validity error') || e.message.startsWith('parser error'))
