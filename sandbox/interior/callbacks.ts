@@ -42,6 +42,8 @@ export class CallbackSender {
     private readonly callbackUrl: () => string | undefined,
     private readonly credentials: Credentials,
     private readonly faults: InteriorFaults,
+    /** PEM of the CA of the hub's certificate, for an https:// callback URL (else the system CAs). */
+    private readonly ca?: string | Buffer,
   ) {}
 
   /** First attempt now (awaitable: for `callbackBeforeAck`), retries scheduled. */
@@ -91,7 +93,7 @@ export class CallbackSender {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve) => {
       const req = send(url, {
-        method: 'POST', agent: false, timeout: ATTEMPT_TIMEOUT_MS,
+        method: 'POST', agent: false, timeout: ATTEMPT_TIMEOUT_MS, ...(this.ca === undefined ? {} : { ca: this.ca }),
         headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `"urn:ma:consulat:callback:v1/${job.operation}"`, 'Content-Length': String(raw.length) },
       }, (res) => {
         const chunks: Buffer[] = [];

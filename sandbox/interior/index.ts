@@ -49,6 +49,8 @@ export interface InteriorSandboxOptions {
   /** The hub's ConsularCallbackService URL; can be set later with `setCallbackUrl`. */
   callbackUrl?: string;
   credentials?: InteriorCredentials;
+  /** PEM of the CA that issued the hub's certificate, when `callbackUrl` is https:// (else the system CAs). */
+  callbackCa?: string | Buffer;
 }
 
 export interface InteriorSandbox {
@@ -87,7 +89,7 @@ export async function startInteriorSandbox(options: InteriorSandboxOptions): Pro
   const received = new ReceivedLog();
   const nonces = new Map<string, number>();
   let callbackUrl = options.callbackUrl;
-  const sender = new CallbackSender(() => callbackUrl, credentials.interior, faults);
+  const sender = new CallbackSender(() => callbackUrl, credentials.interior, faults, options.callbackCa);
   const service = new BurialService(state, persist);
   const timers = new Set<NodeJS.Timeout>();
   let selfUrl = '';

@@ -5,7 +5,10 @@
  * cannot store a callback yet).
  */
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureSandboxPki } from '../../../sandbox/pki';
 import { DEFAULT_INTERIOR_CREDENTIALS } from '../../../sandbox/interior';
 import type { Connector } from '../../_kit/contract';
 import { createSoapCallbackServer, soapConfigSchema, SoapConnector, type CallbackRecord, type SoapCallbackServer, type SoapConnectorConfig } from '../../soap';
@@ -139,5 +142,32 @@ describe('Interior binding with the sandbox and the callback service', () => {
     expect(act).toMatchObject({ communeCode: '351041', year: '2026' });
     const extract = await connector.send({ ...burialMessage(), operation: 'civil-status.extract', payload: { act: { ...act, actType: 'DEATH' } } });
     expect(extract.body).toMatchObject({ familyNameLatin: 'ALAOUI', eventDate: '20/11/2026' });
+  });
+});
+
+describe('Interior callbacks over HTTPS', () => {
+  it('the sandbox calls back an HTTPS callback service it trusts, and the decision is stored', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'interior-https-'));
+    const pki = await ensureSandboxPki(dir);
+    const received: CallbackRecord[] = [];
+    const secure = await createSoapCallbackServer({
+      port: 0, wsdl: WSDL, credentials: DEFAULT_INTERIOR_CREDENTIALS.interior,
+      tls: { cert: readFileSync(pki.serverCertPath), key: readFileSync(pki.serverKeyPath) },
+      onCallback: async (record) => { received.push(record); return { inserted: true }; },
+    });
+    const httpsPeer = await startInteriorPeer(secure.url, readFileSync(pki.caCertPath));
+    const c = httpsPeer.connector();
+    try {
+      httpsPeer.sandbox.faults.set({ callbackDelayMs: 0 });
+      await c.connect();
+      const ticket = ((await c.send(burialMessage())).body as { ticket: string }).ticket;
+      const record = await until('the decision over HTTPS', () => received.find((r) => r.payload.ticket === ticket));
+      expect(record.payload.decision).toBe('GRANTED');
+    } finally {
+      await c.close();
+      await httpsPeer.close();
+      await secure.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

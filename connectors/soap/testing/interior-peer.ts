@@ -25,9 +25,9 @@ export const INTERIOR_OPERATIONS = {
   'civil-status.extract': { soapOperation: 'GetCivilStatusExtract', service: 'MI/ETATCIVIL/GetCivilStatusExtract' },
 };
 
-export async function startInteriorPeer(callbackUrl?: string): Promise<InteriorPeer> {
+export async function startInteriorPeer(callbackUrl?: string, callbackCa?: Buffer): Promise<InteriorPeer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'interior-peer-'));
-  const sandbox = await startInteriorSandbox({ dataDir, callbackUrl });
+  const sandbox = await startInteriorSandbox({ dataDir, callbackUrl, callbackCa });
   const config = (overrides: Partial<SoapConnectorConfig> = {}): SoapConnectorConfig => validateConnectorConfig<SoapConnectorConfig>(soapConfigSchema, {
     url: sandbox.url,
     wsdlPath: 'interior/burial-service.wsdl',
