@@ -48,10 +48,8 @@ export class NonceCache {
 
   /** False if the nonce was seen before (a replay); otherwise remembers it until `expiresAt`. */
   claim(nonce: string, expiresAt: number, now: number): boolean {
-    for (const [key, until] of this.seen) {
-      if (until > now) break;
-      this.seen.delete(key);
-    }
+    // Expiries are not in insertion order (Created varies within the window): sweep them all.
+    for (const [key, until] of this.seen) if (until <= now) this.seen.delete(key);
     if (this.seen.has(nonce)) return false;
     this.seen.set(nonce, expiresAt);
     return true;
