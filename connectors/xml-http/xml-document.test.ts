@@ -70,6 +70,13 @@ describe('XsdSchema', () => {
     expect(JSON.stringify(broken)).not.toContain('BK123456');
   });
 
+  it('refuses a document in another namespace, and accepts a prefixed one in the right namespace', async () => {
+    const other = await xsd.validate({ name: 'd.xml', xml: '<Doc xmlns="urn:other"><Id>x</Id></Doc>' });
+    expect(other.errors).toEqual([{ path: 'Doc', message: 'is not an element of this schema' }]);
+    const prefixed = await xsd.validate({ name: 'e.xml', xml: '<t:Doc xmlns:t="urn:t"><t:Id>x</t:Id><t:Person><t:Name>A</t:Name><t:Born>1990-04-12</t:Born></t:Person><t:Items><t:Item>1</t:Item></t:Items></t:Doc>' });
+    expect(prefixed).toEqual({ valid: true, errors: [] });
+  });
+
   it('validates several documents in one run, one verdict each', async () => {
     const good = build({ Id: 'x', Person: { Name: 'A', Born: '1990-04-12' }, Items: [true] }).xml;
     const results = await xsd.validateAll([{ name: '1', xml: good }, { name: '2', xml: '<Doc xmlns="urn:t"/>' }, { name: '3', xml: good }]);
