@@ -3,7 +3,7 @@
  * oversized body, DTD/XXE/entity expansion, bad header) and that a callback is stored exactly once and
  * acknowledged only after it is stored.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
@@ -60,6 +60,7 @@ describe('SOAP callback server', () => {
       messageId: id, operation: 'NotifyBurialAuthorisationDecision', caseReference: 'REP-MAD-2026-000001',
       payload: { ticket: 'MI-INH-2026-000001', caseReference: 'REP-MAD-2026-000001', decision: 'GRANTED', authorisationNumber: 'AI-351041-2026-00001' },
       header: { client: 'MI/ETATCIVIL', userId: 'MI-SYSTEM', protocolVersion: '1.0' },
+      bodySha256: createHash('sha256').update(envelope).digest('hex'),
     });
   });
 

@@ -9,6 +9,7 @@
  * only once it resolves does the Ack leave. A duplicate (same message id) is the store's to absorb:
  * it is acknowledged like the first.
  */
+import { createHash } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -28,8 +29,10 @@ export interface CallbackRecord {
   /** The body element as plain JSON (text values as strings). */
   payload: Record<string, unknown>;
   header: { client: string; service: string; userId: string; protocolVersion: string };
-  /** Base64 SHA-512 of the request body as received. */
+  /** Base64 SHA-512 of the request body as received (the header's `requestHash`). */
   requestHash: string;
+  /** Hex SHA-256 of the request body as received, for the exchange ledger. */
+  bodySha256: string;
   receivedAt: string;
 }
 
@@ -137,7 +140,7 @@ export async function createSoapCallbackServer(options: SoapCallbackServerOption
     const record: CallbackRecord = {
       messageId: header.id, operation: operation.name, caseReference: header.issue, payload: fields,
       header: { client: header.client, service: header.service, userId: header.userId, protocolVersion: header.protocolVersion },
-      requestHash: hash, receivedAt,
+      requestHash: hash, bodySha256: createHash('sha256').update(raw).digest('hex'), receivedAt,
     };
     let outcome: CallbackOutcome | void;
     try {
