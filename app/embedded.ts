@@ -1,6 +1,9 @@
 import type { HubConfig } from '../config/schema';
 import { DGSN_DEFAULT_CLIENT_ID, DGSN_DEFAULT_CLIENT_SECRET, DGSN_DEFAULT_WEBHOOK_SECRET, startSandboxes, stopSandboxes, type Sandboxes } from '../sandbox';
 import { startHub, writeRunFile, type Hub } from './hub';
+import { ensureHubSshKey } from './ssh-keys';
+
+const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 
 export interface EmbeddedHub { hub: Hub; sandboxes?: Sandboxes; stop(): Promise<void> }
 
@@ -13,8 +16,10 @@ export async function startEmbedded(config: HubConfig): Promise<EmbeddedHub> {
   let sandboxes: Sandboxes | undefined;
   if (config.sandbox.enabled) {
     const s = config.sandbox;
-    sandboxes = await startSandboxes({ dataDir: config.dataDir, ports: { narsa: s.narsaPort, narsaControl: s.narsaControlPort, dgsn: s.dgsnPort, dgsnControl: s.dgsnControlPort } });
-    const { narsa, dgsn } = sandboxes;
+    const hubKey = ensureHubSshKey(config.dataDir);
+    sandboxes = await startSandboxes({ dataDir: config.dataDir, hubSshPublicKey: hubKey.publicKey,
+      ports: { narsa: s.narsaPort, narsaControl: s.narsaControlPort, dgsn: s.dgsnPort, dgsnControl: s.dgsnControlPort, narsaSftp: s.narsaSftpPort, narsaSftpControl: s.narsaSftpControlPort } });
+    const { narsa, dgsn, narsaSftp } = sandboxes;
     config.partners = {
       ...config.partners,
       narsa: { rest: { baseUrl: narsa.url, tls: { caPath: narsa.pki.caCertPath, certPath: narsa.pki.clientCertPath, keyPath: narsa.pki.clientKeyPath } }, ...config.partners.narsa },
@@ -22,6 +27,10 @@ export async function startEmbedded(config: HubConfig): Promise<EmbeddedHub> {
         rest: { baseUrl: dgsn.url, tls: { caPath: dgsn.pki.caCertPath }, oauth2: { clientId: DGSN_DEFAULT_CLIENT_ID, clientSecret: DGSN_DEFAULT_CLIENT_SECRET } },
         webhook: { secret: DGSN_DEFAULT_WEBHOOK_SECRET, port: 0 },
         ...config.partners.dgsn,
+      },
+      'narsa-batch': {
+        sftp: { host: narsaSftp.host, port: narsaSftp.port, username: narsaSftp.username, privateKeyPath: hubKey.privateKeyPath, hostKey: { sha256: narsaSftp.hostKeyFingerprint } },
+        ...config.partners['narsa-batch'],
       },
     };
   }
@@ -37,7 +46,7 @@ export async function startEmbedded(config: HubConfig): Promise<EmbeddedHub> {
   writeRunFile(config.dataDir, {
     portal: hub.url,
     embeddedDatabase: !config.databaseUrl,
-    sandbox: sandboxes ? Object.fromEntries(Object.entries(sandboxes).map(([agency, a]) => [agency, { url: a.url, control: a.controlUrl }])) : undefined,
+    sandbox: sandboxes ? Object.fromEntries(Object.entries(sandboxes).map(([agency, a]) => [kebab(agency), { url: a.url, control: a.controlUrl }])) : undefined,
   });
   return {
     hub, sandboxes,

@@ -15,6 +15,7 @@ import { createAmqpDispatcher, type AmqpDispatcher } from '../broker/outbox/amqp
 import type { DeliveryDeps } from '../broker/outbox/deliver';
 import { createConnectors, connectAll, closeAll } from '../connectors/registry';
 import { restConnectorFactory } from '../connectors/rest';
+import { sftpConnectorFactory } from '../connectors/sftp';
 import type { ConnectorFactory } from '../connectors/_kit/contract';
 import { createRequestsService } from '../services/requests/service';
 import { createCatalogueService } from '../services/catalogue/service';
@@ -42,7 +43,7 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
-const factories: ConnectorFactory[] = [restConnectorFactory as ConnectorFactory];
+const factories: ConnectorFactory[] = [restConnectorFactory as ConnectorFactory, sftpConnectorFactory as ConnectorFactory];
 
 /**
  * Connector settings of the partners this deployment reaches: a binding (the partner as data) with the

@@ -35,6 +35,7 @@ export async function runSandboxCommand(agency: string, command: string, args: s
     received: { method: 'GET', path: '/_sandbox/received' },
     reset: { method: 'POST', path: '/_sandbox/reset' },
     faults: { method: 'POST', path: '/_sandbox/faults', body: parseSwitches(args) },
+    'run-night': { method: 'POST', path: '/_sandbox/run-night' },
   };
   const route = routes[command];
   if (!route) throw new Error(`unknown sandbox command "${command}" (known: ${Object.keys(routes).join(', ')})`);

@@ -64,6 +64,8 @@ export const hubConfigSchema = {
         narsaControlPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4480, description: 'NARSA sandbox control port, loopback only (env SANDBOX_NARSA_CONTROL_PORT)' },
         dgsnPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4444, description: 'DGSN sandbox HTTPS port (env SANDBOX_DGSN_PORT)' },
         dgsnControlPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4481, description: 'DGSN sandbox control port, loopback only (env SANDBOX_DGSN_CONTROL_PORT)' },
+        narsaSftpPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4422, description: 'NARSA sandbox SFTP port (env SANDBOX_NARSA_SFTP_PORT)' },
+        narsaSftpControlPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4482, description: 'NARSA SFTP sandbox control port, loopback only (env SANDBOX_NARSA_SFTP_CONTROL_PORT)' },
       },
     },
     partners: {
@@ -91,6 +93,6 @@ export interface HubConfig {
   portal: { bodyLimitBytes: number; tokenIssuer: string; tokenAudience: string; jwtPublicKeyPath?: string };
   documents: { arabicFontPath?: string };
   outbox: { enabled: boolean; pollIntervalMs: number; batchSize: number; leaseMs: number; retry: RetryPolicy };
-  sandbox: { enabled: boolean; narsaPort: number; narsaControlPort: number; dgsnPort: number; dgsnControlPort: number };
+  sandbox: { enabled: boolean; narsaPort: number; narsaControlPort: number; dgsnPort: number; dgsnControlPort: number; narsaSftpPort: number; narsaSftpControlPort: number };
   partners: Record<string, Record<string, unknown>>;
 }

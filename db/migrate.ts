@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as initial from './migrations/001_initial';
+import * as sftpProcessedFiles from './migrations/002_sftp_processed_files';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list runs from sources (tests)
@@ -7,6 +8,7 @@ import * as initial from './migrations/001_initial';
  */
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': initial,
+  '002_sftp_processed_files': sftpProcessedFiles,
 };
 
 const source: Knex.MigrationSource<string> = {

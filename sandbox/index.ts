@@ -3,13 +3,13 @@
  * launcher and tests import this; no production configuration loads the sandbox.
  * Implemented so far: NARSA (REST over mutual TLS), DGSN (REST + OAuth2, signed webhooks).
  */
-import { type NarsaSandbox, startNarsaSandbox } from './narsa';
+import { type NarsaSandbox, type NarsaSftpSandbox, startNarsaSandbox, startNarsaSftpSandbox } from './narsa';
 import { type DgsnSandbox, startDgsnSandbox } from './dgsn';
 
 export type { SandboxPki } from './pki';
 export { ensureSandboxPki } from './pki';
 export type { NarsaSandbox, NarsaSandboxOptions } from './narsa';
-export { startNarsaSandbox } from './narsa';
+export { startNarsaSandbox, startNarsaSftpSandbox, type NarsaSftpSandbox } from './narsa';
 export type { DgsnSandbox, DgsnSandboxOptions } from './dgsn';
 export { startDgsnSandbox, DGSN_DEFAULT_CLIENT_ID, DGSN_DEFAULT_CLIENT_SECRET, DGSN_DEFAULT_WEBHOOK_SECRET } from './dgsn';
 export type { FaultCount, FaultState, FaultSwitches } from './_kit/faults';
@@ -21,6 +21,8 @@ export interface SandboxPorts {
   narsaControl?: number;
   dgsn?: number;
   dgsnControl?: number;
+  narsaSftp?: number;
+  narsaSftpControl?: number;
 }
 
 export interface SandboxesOptions {
@@ -29,11 +31,14 @@ export interface SandboxesOptions {
   ports?: SandboxPorts;
   /** Bind address of the agencies' own servers (control endpoints stay on 127.0.0.1). */
   host?: string;
+  /** The hub's SSH public key (OpenSSH line), authorised on the SFTP servers of the agencies. */
+  hubSshPublicKey: string;
 }
 
 export interface Sandboxes {
   narsa: NarsaSandbox;
   dgsn: DgsnSandbox;
+  narsaSftp: NarsaSftpSandbox;
 }
 
 export async function startSandboxes(options: SandboxesOptions): Promise<Sandboxes> {
@@ -46,7 +51,8 @@ export async function startSandboxes(options: SandboxesOptions): Promise<Sandbox
       controlPort: options.ports?.narsaControl,
     });
     started.dgsn = await startDgsnSandbox({ dataDir: options.dataDir, host: options.host, port: options.ports?.dgsn, controlPort: options.ports?.dgsnControl });
-    return { narsa: started.narsa, dgsn: started.dgsn };
+    started.narsaSftp = await startNarsaSftpSandbox({ dataDir: options.dataDir, hubPublicKey: options.hubSshPublicKey, host: options.host, port: options.ports?.narsaSftp, controlPort: options.ports?.narsaSftpControl });
+    return { narsa: started.narsa, dgsn: started.dgsn, narsaSftp: started.narsaSftp };
   } catch (err) {
     // One agency failing to start (a port taken) must not leave the others listening.
     await stopSandboxes(started).catch(() => undefined);

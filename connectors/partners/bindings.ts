@@ -47,7 +47,7 @@ export const partnerBindingSchema: ConfigSchema = {
 };
 
 /** Settings that depend on the deployment and therefore must come from the hub configuration. */
-const DEPLOYMENT_SETTINGS = ['baseUrl', 'tls', 'url', 'host', 'credentials', 'password', 'privateKeyPath'];
+const DEPLOYMENT_SETTINGS = ['baseUrl', 'tls', 'url', 'host', 'port', 'username', 'credentials', 'password', 'passphrase', 'privateKeyPath', 'hostKey'];
 
 /** `$comment` keys explain a binding to its reader; they are not settings. */
 function withoutComments(value: unknown): unknown {
