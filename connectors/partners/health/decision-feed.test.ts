@@ -149,6 +149,21 @@ describe('Health decision feed', () => {
     expect((await inbox()).map((r) => r.message_id)).toHaveLength(5);
   });
 
+  it('stops at the page limit of a run and goes on from its cursor in the next', async () => {
+    publish([0, 1, 2, 3, 4, 5, 6]);
+    const limited = () => new HealthDecisionFeed({
+      db: database.knex, source: connector, startAt: new Date('2026-11-01T00:00:00Z'), maxPagesPerRun: 1,
+      onDecision: async (record) => { await recordInbound(database.knex, record); },
+      onQuarantine: async (entry) => { quarantined.push(entry); },
+    });
+    const first = await limited().poll();
+    expect([first.delivered, first.stopped]).toEqual([3, 'page-limit']);
+    const next = await limited().poll();
+    expect([next.delivered, next.duplicates]).toEqual([2, 1]);
+    expect((await reader().poll()).delivered).toBe(2);
+    expect((await inbox()).map((r) => r.message_id)).toHaveLength(7);
+  });
+
   it('a feed emptied by reindexing hands nothing over, and everything once it is back', async () => {
     publish([0, 1]);
     sandbox.faults.set({ reindexing: true });

@@ -117,7 +117,8 @@ export class HealthDecisionFeed {
     const handedThisRun = new Set<string>();
     const maxPages = this.deps.maxPagesPerRun ?? 50;
     let page = 1;
-    while (report.pages < maxPages) {
+    for (;;) {
+      if (report.pages >= maxPages) { report.stopped = 'page-limit'; break; }
       const result = await this.deps.source.read(this.deps.operation ?? 'decisions.read', { depuis: cursor.depuis, page: String(page) });
       report.pages += 1;
       if (result.items.length === 0) break;
@@ -164,7 +165,6 @@ export class HealthDecisionFeed {
       if (page >= pages) break;
       page += 1;
     }
-    if (report.pages >= maxPages) report.stopped ??= 'page-limit';
     report.cursor = cursor;
     return report;
   }
