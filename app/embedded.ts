@@ -18,8 +18,8 @@ export async function startEmbedded(config: HubConfig): Promise<EmbeddedHub> {
     const s = config.sandbox;
     const hubKey = ensureHubSshKey(config.dataDir);
     sandboxes = await startSandboxes({ dataDir: config.dataDir, hubSshPublicKey: hubKey.publicKey,
-      ports: { narsa: s.narsaPort, narsaControl: s.narsaControlPort, dgsn: s.dgsnPort, dgsnControl: s.dgsnControlPort, narsaSftp: s.narsaSftpPort, narsaSftpControl: s.narsaSftpControlPort } });
-    const { narsa, dgsn, narsaSftp } = sandboxes;
+      ports: { narsa: s.narsaPort, narsaControl: s.narsaControlPort, dgsn: s.dgsnPort, dgsnControl: s.dgsnControlPort, narsaSftp: s.narsaSftpPort, narsaSftpControl: s.narsaSftpControlPort, health: s.healthPort, healthControl: s.healthControlPort } });
+    const { narsa, dgsn, narsaSftp, health } = sandboxes;
     config.partners = {
       ...config.partners,
       narsa: { rest: { baseUrl: narsa.url, tls: { caPath: narsa.pki.caCertPath, certPath: narsa.pki.clientCertPath, keyPath: narsa.pki.clientKeyPath } }, ...config.partners.narsa },
@@ -28,6 +28,7 @@ export async function startEmbedded(config: HubConfig): Promise<EmbeddedHub> {
         webhook: { secret: DGSN_DEFAULT_WEBHOOK_SECRET, port: 0 },
         ...config.partners.dgsn,
       },
+      health: { 'xml-http': { baseUrl: health.url, tls: { caPath: health.pki.caCertPath }, credentials: { apiKey: health.apiKey } }, ...config.partners.health },
       'narsa-batch': {
         sftp: { host: narsaSftp.host, port: narsaSftp.port, username: narsaSftp.username, privateKeyPath: hubKey.privateKeyPath, hostKey: { sha256: narsaSftp.hostKeyFingerprint } },
         ...config.partners['narsa-batch'],

@@ -16,6 +16,10 @@ import type { DeliveryDeps } from '../broker/outbox/deliver';
 import { createConnectors, connectAll, closeAll } from '../connectors/registry';
 import { restConnectorFactory } from '../connectors/rest';
 import { sftpConnectorFactory } from '../connectors/sftp';
+import { xmlHttpConnectorFactory, XmlHttpConnector } from '../connectors/xml-http';
+import { Scheduler } from '../broker/scheduler';
+import { HealthDecisionFeed } from '../connectors/partners/health/decision-feed';
+import { inboxSinks, scheduleHealthDecisionFeed } from '../connectors/partners/health/wiring';
 import type { ConnectorFactory } from '../connectors/_kit/contract';
 import { createRequestsService } from '../services/requests/service';
 import { createCatalogueService } from '../services/catalogue/service';
@@ -43,7 +47,7 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
-const factories: ConnectorFactory[] = [restConnectorFactory as ConnectorFactory, sftpConnectorFactory as ConnectorFactory];
+const factories: ConnectorFactory[] = [restConnectorFactory as ConnectorFactory, sftpConnectorFactory as ConnectorFactory, xmlHttpConnectorFactory as ConnectorFactory];
 
 /**
  * Connector settings of the partners this deployment reaches: a binding (the partner as data) with the
@@ -84,6 +88,14 @@ export async function startHub(config: HubConfig): Promise<Hub> {
       call: (action, params) => broker.call(action, params) }),
   });
 
+  // Scheduled reads (partner feeds): each run claims its window in the database, so a cluster runs it once.
+  const scheduler = new Scheduler({ db, owner: broker.nodeID, log: broker.logger });
+  const health = connectors.get('health');
+  if (health instanceof XmlHttpConnector) {
+    scheduleHealthDecisionFeed(scheduler, new HealthDecisionFeed({ db, source: health, ...inboxSinks(db) }),
+      { cron: config.schedules.healthDecisions, onReport: (r) => { if (r.delivered > 0) relay.poke(); } });
+  }
+
   broker.createService(createCatalogueService({ services, posts }));
   broker.createService(createRequestsService({ store: createRequestStore(db, { poolMax: config.databasePoolMax }), services, posts }));
   broker.createService(createLicenceAuthenticationService({ posts, arabicFont: loadArabicFont(config.documents.arabicFontPath) }));
@@ -91,6 +103,7 @@ export async function startHub(config: HubConfig): Promise<Hub> {
   if (config.outbox.enabled) broker.createService(createDeliveryService(relay));
   await broker.start();
   await amqp?.startConsuming();
+  scheduler.start();
   const webhooks = await startWebhooks({ db, deployment: config.partners, logger: connectorLog, onStored: () => relay.poke() });
 
   const keys = config.portal.jwtPublicKeyPath
@@ -111,6 +124,7 @@ export async function startHub(config: HubConfig): Promise<Hub> {
       stopped = true;
       await Promise.all(webhooks.map((w) => w.receiver.close()));
       await portal.close();
+      await scheduler.stop();
       await broker.stop();
       await amqp?.close();
       await closeAll(connectors);

@@ -33,6 +33,8 @@ function sandboxFromEnv(env: Env): Record<string, unknown> {
   if (env.SANDBOX_DGSN_PORT) out.dgsnPort = intOrString(env.SANDBOX_DGSN_PORT);
   if (env.SANDBOX_DGSN_CONTROL_PORT) out.dgsnControlPort = intOrString(env.SANDBOX_DGSN_CONTROL_PORT);
   if (env.SANDBOX_NARSA_SFTP_PORT) out.narsaSftpPort = intOrString(env.SANDBOX_NARSA_SFTP_PORT);
+  if (env.SANDBOX_HEALTH_PORT) out.healthPort = intOrString(env.SANDBOX_HEALTH_PORT);
+  if (env.SANDBOX_HEALTH_CONTROL_PORT) out.healthControlPort = intOrString(env.SANDBOX_HEALTH_CONTROL_PORT);
   if (env.SANDBOX_NARSA_SFTP_CONTROL_PORT) out.narsaSftpControlPort = intOrString(env.SANDBOX_NARSA_SFTP_CONTROL_PORT);
   return out;
 }

@@ -20,7 +20,7 @@ export const hubConfigSchema = {
   $id: 'hub-config',
   type: 'object',
   additionalProperties: false,
-  required: ['port', 'dataDir', 'logLevel', 'documents', 'outbox', 'portal', 'sandbox', 'partners'],
+  required: ['port', 'dataDir', 'logLevel', 'documents', 'outbox', 'portal', 'sandbox', 'schedules', 'partners'],
   properties: {
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 3000, description: 'Portal API port (env PORT)' },
     host: { type: 'string', default: '127.0.0.1', description: 'Portal API bind address (env HOST)' },
@@ -66,7 +66,13 @@ export const hubConfigSchema = {
         dgsnControlPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4481, description: 'DGSN sandbox control port, loopback only (env SANDBOX_DGSN_CONTROL_PORT)' },
         narsaSftpPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4422, description: 'NARSA sandbox SFTP port (env SANDBOX_NARSA_SFTP_PORT)' },
         narsaSftpControlPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4482, description: 'NARSA SFTP sandbox control port, loopback only (env SANDBOX_NARSA_SFTP_CONTROL_PORT)' },
+        healthPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4445, description: 'Health sandbox HTTPS port (env SANDBOX_HEALTH_PORT)' },
+        healthControlPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4483, description: 'Health sandbox control port, loopback only (env SANDBOX_HEALTH_CONTROL_PORT)' },
       },
+    },
+    schedules: {
+      type: 'object', additionalProperties: false, default: {}, description: 'Cron expressions of the scheduled partner reads (Africa/Casablanca unless the job says otherwise)',
+      properties: { healthDecisions: { type: 'string', default: '*/2 * * * *', description: 'Reading the Health decision feed' } },
     },
     partners: {
       type: 'object', default: {},
@@ -93,6 +99,7 @@ export interface HubConfig {
   portal: { bodyLimitBytes: number; tokenIssuer: string; tokenAudience: string; jwtPublicKeyPath?: string };
   documents: { arabicFontPath?: string };
   outbox: { enabled: boolean; pollIntervalMs: number; batchSize: number; leaseMs: number; retry: RetryPolicy };
-  sandbox: { enabled: boolean; narsaPort: number; narsaControlPort: number; dgsnPort: number; dgsnControlPort: number; narsaSftpPort: number; narsaSftpControlPort: number };
+  sandbox: { enabled: boolean; narsaPort: number; narsaControlPort: number; dgsnPort: number; dgsnControlPort: number; narsaSftpPort: number; narsaSftpControlPort: number; healthPort: number; healthControlPort: number };
+  schedules: { healthDecisions: string };
   partners: Record<string, Record<string, unknown>>;
 }

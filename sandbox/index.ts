@@ -1,16 +1,18 @@
 /**
  * Starts the simulated partner agencies for embedded mode and tests. Only the embedded
  * launcher and tests import this; no production configuration loads the sandbox.
- * Implemented so far: NARSA (REST over mutual TLS), DGSN (REST + OAuth2, signed webhooks).
+ * Implemented so far: NARSA (REST over mutual TLS, SFTP batches), DGSN (REST + OAuth2, signed webhooks), Health (XML over HTTPS, decision feed).
  */
 import { type NarsaSandbox, type NarsaSftpSandbox, startNarsaSandbox, startNarsaSftpSandbox } from './narsa';
 import { type DgsnSandbox, startDgsnSandbox } from './dgsn';
+import { type HealthSandbox, startHealthSandbox } from './health';
 
 export type { SandboxPki } from './pki';
 export { ensureSandboxPki } from './pki';
 export type { NarsaSandbox, NarsaSandboxOptions } from './narsa';
 export { startNarsaSandbox, startNarsaSftpSandbox, type NarsaSftpSandbox } from './narsa';
 export type { DgsnSandbox, DgsnSandboxOptions } from './dgsn';
+export { startHealthSandbox, type HealthSandbox } from './health';
 export { startDgsnSandbox, DGSN_DEFAULT_CLIENT_ID, DGSN_DEFAULT_CLIENT_SECRET, DGSN_DEFAULT_WEBHOOK_SECRET } from './dgsn';
 export type { FaultCount, FaultState, FaultSwitches } from './_kit/faults';
 export type { ReceivedCounts, ReceivedLog, ReceivedRequest } from './_kit/received-log';
@@ -23,6 +25,8 @@ export interface SandboxPorts {
   dgsnControl?: number;
   narsaSftp?: number;
   narsaSftpControl?: number;
+  health?: number;
+  healthControl?: number;
 }
 
 export interface SandboxesOptions {
@@ -39,6 +43,7 @@ export interface Sandboxes {
   narsa: NarsaSandbox;
   dgsn: DgsnSandbox;
   narsaSftp: NarsaSftpSandbox;
+  health: HealthSandbox;
 }
 
 export async function startSandboxes(options: SandboxesOptions): Promise<Sandboxes> {
@@ -52,7 +57,8 @@ export async function startSandboxes(options: SandboxesOptions): Promise<Sandbox
     });
     started.dgsn = await startDgsnSandbox({ dataDir: options.dataDir, host: options.host, port: options.ports?.dgsn, controlPort: options.ports?.dgsnControl });
     started.narsaSftp = await startNarsaSftpSandbox({ dataDir: options.dataDir, hubPublicKey: options.hubSshPublicKey, host: options.host, port: options.ports?.narsaSftp, controlPort: options.ports?.narsaSftpControl });
-    return { narsa: started.narsa, dgsn: started.dgsn, narsaSftp: started.narsaSftp };
+    started.health = await startHealthSandbox({ dataDir: options.dataDir, host: options.host, port: options.ports?.health, controlPort: options.ports?.healthControl });
+    return { narsa: started.narsa, dgsn: started.dgsn, narsaSftp: started.narsaSftp, health: started.health };
   } catch (err) {
     // One agency failing to start (a port taken) must not leave the others listening.
     await stopSandboxes(started).catch(() => undefined);
