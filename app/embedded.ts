@@ -1,5 +1,5 @@
 import type { HubConfig } from '../config/schema';
-import { DGSN_DEFAULT_CLIENT_ID, DGSN_DEFAULT_CLIENT_SECRET, DGSN_DEFAULT_WEBHOOK_SECRET, startSandboxes, stopSandboxes, type Sandboxes } from '../sandbox';
+import { DEFAULT_INTERIOR_CREDENTIALS, DGSN_DEFAULT_CLIENT_ID, DGSN_DEFAULT_CLIENT_SECRET, DGSN_DEFAULT_WEBHOOK_SECRET, startSandboxes, stopSandboxes, type Sandboxes } from '../sandbox';
 import { startHub, writeRunFile, type Hub } from './hub';
 import { ensureHubSshKey } from './ssh-keys';
 
@@ -18,8 +18,9 @@ export async function startEmbedded(config: HubConfig): Promise<EmbeddedHub> {
     const s = config.sandbox;
     const hubKey = ensureHubSshKey(config.dataDir);
     sandboxes = await startSandboxes({ dataDir: config.dataDir, hubSshPublicKey: hubKey.publicKey,
-      ports: { narsa: s.narsaPort, narsaControl: s.narsaControlPort, dgsn: s.dgsnPort, dgsnControl: s.dgsnControlPort, narsaSftp: s.narsaSftpPort, narsaSftpControl: s.narsaSftpControlPort, health: s.healthPort, healthControl: s.healthControlPort } });
-    const { narsa, dgsn, narsaSftp, health } = sandboxes;
+      ports: { narsa: s.narsaPort, narsaControl: s.narsaControlPort, dgsn: s.dgsnPort, dgsnControl: s.dgsnControlPort, narsaSftp: s.narsaSftpPort, narsaSftpControl: s.narsaSftpControlPort, health: s.healthPort, healthControl: s.healthControlPort,
+        interior: s.interiorPort, interiorControl: s.interiorControlPort } });
+    const { narsa, dgsn, narsaSftp, health, interior } = sandboxes;
     config.partners = {
       ...config.partners,
       narsa: { rest: { baseUrl: narsa.url, tls: { caPath: narsa.pki.caCertPath, certPath: narsa.pki.clientCertPath, keyPath: narsa.pki.clientKeyPath } }, ...config.partners.narsa },
@@ -33,6 +34,11 @@ export async function startEmbedded(config: HubConfig): Promise<EmbeddedHub> {
         sftp: { host: narsaSftp.host, port: narsaSftp.port, username: narsaSftp.username, privateKeyPath: hubKey.privateKeyPath, hostKey: { sha256: narsaSftp.hostKeyFingerprint } },
         ...config.partners['narsa-batch'],
       },
+      interior: {
+        soap: { url: interior.url, credentials: DEFAULT_INTERIOR_CREDENTIALS.hub, tls: { caPath: interior.pki.caCertPath } },
+        soapCallback: { credentials: DEFAULT_INTERIOR_CREDENTIALS.interior, port: 0 },
+        ...config.partners.interior,
+      },
     };
   }
   let hub: Hub;
@@ -44,6 +50,8 @@ export async function startEmbedded(config: HubConfig): Promise<EmbeddedHub> {
   }
   const dgsnWebhook = hub.webhooks.find((w) => w.partner === 'dgsn');
   if (sandboxes && dgsnWebhook) sandboxes.dgsn.setWebhookUrl(dgsnWebhook.url);
+  const interiorCallback = hub.soapCallbacks.find((c) => c.partner === 'interior');
+  if (sandboxes && interiorCallback) sandboxes.interior.setCallbackUrl(interiorCallback.url);
   writeRunFile(config.dataDir, {
     portal: hub.url,
     embeddedDatabase: !config.databaseUrl,

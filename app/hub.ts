@@ -20,6 +20,7 @@ import { xmlHttpConnectorFactory, XmlHttpConnector } from '../connectors/xml-htt
 import { Scheduler } from '../broker/scheduler';
 import { HealthDecisionFeed } from '../connectors/partners/health/decision-feed';
 import { inboxSinks, scheduleHealthDecisionFeed } from '../connectors/partners/health/wiring';
+import { soapConnectorFactory } from '../connectors/soap';
 import type { ConnectorFactory } from '../connectors/_kit/contract';
 import { createRequestsService } from '../services/requests/service';
 import { createCatalogueService } from '../services/catalogue/service';
@@ -32,6 +33,7 @@ import { loadPartnerBindings, resolvePartnerConfig, type PartnerBinding } from '
 import type { PartnerConnectorConfig } from '../connectors/registry';
 import { createAnswerMapper } from './answer-mapper';
 import { startWebhooks, type StartedWebhook } from './webhooks';
+import { startSoapCallbacks, type StartedSoapCallback } from './soap-callbacks';
 import { loadArabicFont } from './document-fonts';
 
 export interface Hub {
@@ -42,12 +44,14 @@ export interface Hub {
   relay: OutboxRelay;
   /** Inbound event receivers (signed webhooks), one per partner that has `partners.<partner>.webhook`. */
   webhooks: StartedWebhook[];
+  /** SOAP callback services (Interior's ConsularCallbackService), one per partner that has `partners.<partner>.soapCallback`. */
+  soapCallbacks: StartedSoapCallback[];
   /** Where the portal listens, e.g. http://127.0.0.1:3000 */
   url: string;
   stop(): Promise<void>;
 }
 
-const factories: ConnectorFactory[] = [restConnectorFactory as ConnectorFactory, sftpConnectorFactory as ConnectorFactory, xmlHttpConnectorFactory as ConnectorFactory];
+const factories: ConnectorFactory[] = [restConnectorFactory as ConnectorFactory, sftpConnectorFactory as ConnectorFactory, xmlHttpConnectorFactory as ConnectorFactory, soapConnectorFactory as ConnectorFactory];
 
 /**
  * Connector settings of the partners this deployment reaches: a binding (the partner as data) with the
@@ -105,6 +109,7 @@ export async function startHub(config: HubConfig): Promise<Hub> {
   await amqp?.startConsuming();
   scheduler.start();
   const webhooks = await startWebhooks({ db, deployment: config.partners, logger: connectorLog, onStored: () => relay.poke() });
+  const soapCallbacks = await startSoapCallbacks({ db, deployment: config.partners, host: config.host, logger: connectorLog, onStored: () => relay.poke() });
 
   const keys = config.portal.jwtPublicKeyPath
     ? { publicKeyPem: readFileSync(config.portal.jwtPublicKeyPath, 'utf8') }
@@ -118,11 +123,12 @@ export async function startHub(config: HubConfig): Promise<Hub> {
 
   let stopped = false;
   return {
-    config, broker, database, portal, relay, url, webhooks,
+    config, broker, database, portal, relay, url, webhooks, soapCallbacks,
     async stop() {
       if (stopped) return;
       stopped = true;
       await Promise.all(webhooks.map((w) => w.receiver.close()));
+      await Promise.all(soapCallbacks.map((c) => c.server.close()));
       await portal.close();
       await scheduler.stop();
       await broker.stop();

@@ -36,6 +36,8 @@ function sandboxFromEnv(env: Env): Record<string, unknown> {
   if (env.SANDBOX_HEALTH_PORT) out.healthPort = intOrString(env.SANDBOX_HEALTH_PORT);
   if (env.SANDBOX_HEALTH_CONTROL_PORT) out.healthControlPort = intOrString(env.SANDBOX_HEALTH_CONTROL_PORT);
   if (env.SANDBOX_NARSA_SFTP_CONTROL_PORT) out.narsaSftpControlPort = intOrString(env.SANDBOX_NARSA_SFTP_CONTROL_PORT);
+  if (env.SANDBOX_INTERIOR_PORT) out.interiorPort = intOrString(env.SANDBOX_INTERIOR_PORT);
+  if (env.SANDBOX_INTERIOR_CONTROL_PORT) out.interiorControlPort = intOrString(env.SANDBOX_INTERIOR_CONTROL_PORT);
   return out;
 }
 

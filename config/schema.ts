@@ -68,6 +68,8 @@ export const hubConfigSchema = {
         narsaSftpControlPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4482, description: 'NARSA SFTP sandbox control port, loopback only (env SANDBOX_NARSA_SFTP_CONTROL_PORT)' },
         healthPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4445, description: 'Health sandbox HTTPS port (env SANDBOX_HEALTH_PORT)' },
         healthControlPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4483, description: 'Health sandbox control port, loopback only (env SANDBOX_HEALTH_CONTROL_PORT)' },
+        interiorPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4446, description: 'Interior sandbox HTTPS port (env SANDBOX_INTERIOR_PORT)' },
+        interiorControlPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4484, description: 'Interior sandbox control port, loopback only (env SANDBOX_INTERIOR_CONTROL_PORT)' },
       },
     },
     schedules: {
@@ -99,7 +101,7 @@ export interface HubConfig {
   portal: { bodyLimitBytes: number; tokenIssuer: string; tokenAudience: string; jwtPublicKeyPath?: string };
   documents: { arabicFontPath?: string };
   outbox: { enabled: boolean; pollIntervalMs: number; batchSize: number; leaseMs: number; retry: RetryPolicy };
-  sandbox: { enabled: boolean; narsaPort: number; narsaControlPort: number; dgsnPort: number; dgsnControlPort: number; narsaSftpPort: number; narsaSftpControlPort: number; healthPort: number; healthControlPort: number };
+  sandbox: { enabled: boolean; narsaPort: number; narsaControlPort: number; dgsnPort: number; dgsnControlPort: number; narsaSftpPort: number; narsaSftpControlPort: number; healthPort: number; healthControlPort: number; interiorPort: number; interiorControlPort: number };
   schedules: { healthDecisions: string };
   partners: Record<string, Record<string, unknown>>;
 }

@@ -1,11 +1,13 @@
 /**
  * Starts the simulated partner agencies for embedded mode and tests. Only the embedded
  * launcher and tests import this; no production configuration loads the sandbox.
- * Implemented so far: NARSA (REST over mutual TLS, SFTP batches), DGSN (REST + OAuth2, signed webhooks), Health (XML over HTTPS, decision feed).
+ * Implemented so far: NARSA (REST over mutual TLS, SFTP batches), DGSN (REST + OAuth2, signed webhooks), Health (XML over HTTPS, decision feed),
+ * Interior (SOAP 1.1 both ways).
  */
 import { type NarsaSandbox, type NarsaSftpSandbox, startNarsaSandbox, startNarsaSftpSandbox } from './narsa';
 import { type DgsnSandbox, startDgsnSandbox } from './dgsn';
 import { type HealthSandbox, startHealthSandbox } from './health';
+import { type InteriorSandbox, startInteriorSandbox } from './interior';
 
 export type { SandboxPki } from './pki';
 export { ensureSandboxPki } from './pki';
@@ -14,6 +16,8 @@ export { startNarsaSandbox, startNarsaSftpSandbox, type NarsaSftpSandbox } from 
 export type { DgsnSandbox, DgsnSandboxOptions } from './dgsn';
 export { startHealthSandbox, type HealthSandbox } from './health';
 export { startDgsnSandbox, DGSN_DEFAULT_CLIENT_ID, DGSN_DEFAULT_CLIENT_SECRET, DGSN_DEFAULT_WEBHOOK_SECRET } from './dgsn';
+export type { InteriorSandbox, InteriorSandboxOptions, InteriorCredentials } from './interior';
+export { startInteriorSandbox, DEFAULT_INTERIOR_CREDENTIALS } from './interior';
 export type { FaultCount, FaultState, FaultSwitches } from './_kit/faults';
 export type { ReceivedCounts, ReceivedLog, ReceivedRequest } from './_kit/received-log';
 
@@ -27,6 +31,8 @@ export interface SandboxPorts {
   narsaSftpControl?: number;
   health?: number;
   healthControl?: number;
+  interior?: number;
+  interiorControl?: number;
 }
 
 export interface SandboxesOptions {
@@ -44,6 +50,7 @@ export interface Sandboxes {
   dgsn: DgsnSandbox;
   narsaSftp: NarsaSftpSandbox;
   health: HealthSandbox;
+  interior: InteriorSandbox;
 }
 
 export async function startSandboxes(options: SandboxesOptions): Promise<Sandboxes> {
@@ -58,7 +65,9 @@ export async function startSandboxes(options: SandboxesOptions): Promise<Sandbox
     started.dgsn = await startDgsnSandbox({ dataDir: options.dataDir, host: options.host, port: options.ports?.dgsn, controlPort: options.ports?.dgsnControl });
     started.narsaSftp = await startNarsaSftpSandbox({ dataDir: options.dataDir, hubPublicKey: options.hubSshPublicKey, host: options.host, port: options.ports?.narsaSftp, controlPort: options.ports?.narsaSftpControl });
     started.health = await startHealthSandbox({ dataDir: options.dataDir, host: options.host, port: options.ports?.health, controlPort: options.ports?.healthControl });
-    return { narsa: started.narsa, dgsn: started.dgsn, narsaSftp: started.narsaSftp, health: started.health };
+    // The hub's callback URL is known only once the hub is up: set it with `interior.setCallbackUrl`.
+    started.interior = await startInteriorSandbox({ dataDir: options.dataDir, host: options.host, port: options.ports?.interior, controlPort: options.ports?.interiorControl });
+    return { narsa: started.narsa, dgsn: started.dgsn, narsaSftp: started.narsaSftp, health: started.health, interior: started.interior };
   } catch (err) {
     // One agency failing to start (a port taken) must not leave the others listening.
     await stopSandboxes(started).catch(() => undefined);
