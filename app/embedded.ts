@@ -3,7 +3,8 @@ import { DEFAULT_INTERIOR_CREDENTIALS, DGSN_DEFAULT_CLIENT_ID, DGSN_DEFAULT_CLIE
 import { startHub, writeRunFile, type Hub } from './hub';
 import { ensureHubSshKey } from './ssh-keys';
 
-const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+/** `narsaSftp` → `narsa-sftp`: agency names as the CLI and the run file spell them. */
+export const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 
 export interface EmbeddedHub { hub: Hub; sandboxes?: Sandboxes; stop(): Promise<void> }
 

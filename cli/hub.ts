@@ -36,7 +36,9 @@ mappings.command('run <mapping> <inputFile>').description('map an input file (JS
 mappings.command('check').description('compile every mapping and code table; problems name the file and line')
   .action(() => runMappingsCheck());
 
-program.command('sandbox <agency> <command> [args...]').description('drive a running sandbox agency, e.g. `hub sandbox narsa faults fail503=3`')
+program.command('sandbox <agency> <command> [args...]')
+  .description('drive a running sandbox agency: state | received | reset | faults k=v… | a trigger such as `narsa run-night`, `justice publish-lot --count 3`')
+  .allowUnknownOption().helpOption(false)
   .action((agency: string, command: string, args: string[]) => runSandboxCommand(agency, command, args));
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/load';
-import { startEmbedded } from '../app/embedded';
+import { kebab, startEmbedded } from '../app/embedded';
 
 /** `hub start`: embedded by default (PGlite + sandbox agencies); with DATABASE_URL, a server node without them. */
 export async function runStart(): Promise<void> {
@@ -10,8 +10,9 @@ export async function runStart(): Promise<void> {
   out('');
   out(`eConsulat hub ready (${embedded ? 'embedded: PGlite under ' + config.dataDir : 'server: PostgreSQL'}${config.transporter ? ', transporter ' + config.transporter.replace(/\/\/.*@/, '//') : ''})`);
   out(`  portal API   ${running.hub.url}/api/v1   (OpenAPI: ${running.hub.url}/api/v1/openapi.json)`);
-  for (const [agency, a] of Object.entries(running.sandboxes ?? {})) out(`  sandbox ${agency.padEnd(8)} ${a.url}  (control: ${a.controlUrl}/_sandbox/state)`);
-  for (const w of running.hub.webhooks) out(`  webhook ${w.partner.padEnd(8)} ${w.url}`);
+  for (const [agency, a] of Object.entries(running.sandboxes ?? {})) out(`  sandbox  ${kebab(agency).padEnd(10)} ${a.url}  (control: ${a.controlUrl}/_sandbox/state)`);
+  for (const w of running.hub.webhooks) out(`  webhook  ${w.partner.padEnd(10)} ${w.url}`);
+  for (const c of running.hub.soapCallbacks) out(`  callback ${c.partner.padEnd(10)} ${c.url}?wsdl`);
   out(`  token        npx hub token --role citizen --sub amina   |   npx hub token --role agent --post CG-PARIS`);
   out('');
   let stopping = false;
