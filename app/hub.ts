@@ -75,7 +75,7 @@ export async function startHub(config: HubConfig): Promise<Hub> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax });
   const db = database.knex;
   const broker = createBroker({ nodeId: config.nodeId, transporter: config.transporter, logLevel: config.logLevel, audit: createAuditWriter(db) });
-  const connectorLog = { debug: (m: string, meta?: Record<string, unknown>) => broker.logger.debug(m, meta), info: (m: string, meta?: Record<string, unknown>) => broker.logger.info(m, meta), warn: (m: string, meta?: Record<string, unknown>) => broker.logger.warn(m, meta) };
+  const connectorLog = broker.logger;
   const connectors = createConnectors(deployedPartners(bindings, config.partners), factories, { logger: connectorLog });
   await connectAll(connectors);
 
