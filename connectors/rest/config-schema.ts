@@ -3,6 +3,7 @@
  * marks and the option table in README.md (a test keeps the table in step).
  */
 import { JSON_SCHEMA_DRAFT_2020_12, type ConfigSchema } from '../_kit/config-schema-types';
+import { breakerSchema, rateLimitSchema } from '../_kit/config-fragments';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -105,26 +106,8 @@ export const restConfigSchema: ConfigSchema = {
       type: 'integer', minimum: 1, default: 1048576,
       description: 'Larger answers are cut off and reported as PARTNER_BAD_RESPONSE.',
     },
-    rateLimit: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['perSecond'],
-      description: 'Token bucket for this endpoint (per hub node). Without it calls are not paced.',
-      properties: {
-        perSecond: { type: 'number', exclusiveMinimum: 0, description: 'Sustained calls per second.' },
-        burst: { type: 'integer', minimum: 1, default: 1, description: 'Calls allowed at once after an idle spell.' },
-      },
-    },
-    breaker: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      description: 'Circuit breaker for this endpoint.',
-      properties: {
-        failureThreshold: { type: 'integer', minimum: 1, default: 5, description: 'Consecutive endpoint failures (timeout, connection or TLS failure, 5xx) that open the circuit.' },
-        resetTimeoutMs: { type: 'integer', minimum: 1, default: 30000, description: 'Time the circuit stays open before one trial call is let through.' },
-      },
-    },
+    rateLimit: rateLimitSchema,
+    breaker: breakerSchema,
     operations: {
       type: 'object',
       minProperties: 1,

@@ -3,6 +3,7 @@
  * marks and the option table in README.md (a test keeps the table in step).
  */
 import { JSON_SCHEMA_DRAFT_2020_12, type ConfigSchema } from '../_kit/config-schema-types';
+import { rateLimitSchema } from '../_kit/config-fragments';
 
 export interface SoapOperationConfig {
   /** Operation name in the WSDL, e.g. `SubmitBurialAuthorisation`. */
@@ -97,16 +98,7 @@ export const soapConfigSchema: ConfigSchema = {
       type: 'integer', minimum: 1, default: 1048576,
       description: 'Larger answers are cut off and reported as PARTNER_BAD_RESPONSE.',
     },
-    rateLimit: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['perSecond'],
-      description: 'Token bucket for this endpoint (per hub node). Without it calls are not paced.',
-      properties: {
-        perSecond: { type: 'number', exclusiveMinimum: 0, description: 'Sustained calls per second.' },
-        burst: { type: 'integer', minimum: 1, default: 1, description: 'Calls allowed at once after an idle spell.' },
-      },
-    },
+    rateLimit: rateLimitSchema,
     breaker: {
       type: 'object',
       additionalProperties: false,

@@ -3,6 +3,7 @@
  * secret marks and the option table in README.md (a test keeps the table in step).
  */
 import { JSON_SCHEMA_DRAFT_2020_12, type ConfigSchema } from '../_kit/config-schema-types';
+import { breakerSchema, rateLimitSchema } from '../_kit/config-fragments';
 import type { RestTlsConfig } from '../rest';
 
 export interface XmlHttpOperation {
@@ -90,26 +91,8 @@ export const xmlHttpConfigSchema: ConfigSchema = {
     maxResponseBytes: { type: 'integer', minimum: 1, default: 1048576, description: 'Larger answers are cut off and reported as PARTNER_BAD_RESPONSE.' },
     maxRequestBytes: { type: 'integer', minimum: 1, default: 262144, description: 'A document built larger than this is refused before sending (VALIDATION_FAILED).' },
     maxDepth: { type: 'integer', minimum: 2, default: 32, description: 'Answers nested deeper are refused as PARTNER_BAD_RESPONSE.' },
-    rateLimit: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['perSecond'],
-      description: 'Token bucket for this endpoint (per hub node). Without it calls are not paced.',
-      properties: {
-        perSecond: { type: 'number', exclusiveMinimum: 0, description: 'Sustained calls per second.' },
-        burst: { type: 'integer', minimum: 1, default: 1, description: 'Calls allowed at once after an idle spell.' },
-      },
-    },
-    breaker: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      description: 'Circuit breaker for this endpoint.',
-      properties: {
-        failureThreshold: { type: 'integer', minimum: 1, default: 5, description: 'Consecutive endpoint failures (timeout, connection or TLS failure, 5xx) that open the circuit.' },
-        resetTimeoutMs: { type: 'integer', minimum: 1, default: 30000, description: 'Time the circuit stays open before one trial call is let through.' },
-      },
-    },
+    rateLimit: rateLimitSchema,
+    breaker: breakerSchema,
     operations: {
       type: 'object',
       minProperties: 1,
