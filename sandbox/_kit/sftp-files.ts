@@ -1,13 +1,12 @@
 /**
- * The SFTP subsystem of the NARSA sandbox: requests served from a folder on disk that stands for
- * the agency's file system (`/depot`, `/retour`). Written against the SFTP v3 draft, not against
+ * The SFTP subsystem every SFTP sandbox agency serves (NARSA, Justice): requests served from a folder
+ * on disk that stands for the agency's file system. Written against the SFTP v3 draft, not against
  * the hub's connector: RENAME refuses an existing target, READ past the end answers EOF.
  */
 import { constants as fsConstants } from 'node:fs';
 import { type FileHandle, mkdir, open, opendir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { type Attributes, type SFTPWrapper, utils } from 'ssh2';
-import type { NarsaSftpFaults } from './faults';
 
 const { STATUS_CODE, OPEN_MODE } = utils.sftp;
 
@@ -16,6 +15,14 @@ export interface SftpEvent {
   op: 'open-write' | 'rename' | 'remove' | 'read';
   path: string;
   to?: string;
+}
+
+/** The agency's bad days at the SFTP request level; each call uses up one count of its switch. */
+export interface SftpFileFaults {
+  /** True: this request is received and never answered (the client's timeout must end it). */
+  holdRequest(): boolean;
+  /** True: the file opened for writing keeps 4 bytes more than the client sent. */
+  padUpload(): boolean;
 }
 
 interface OpenFile { kind: 'file'; path: string; fh: FileHandle; writable: boolean; pad: boolean }
@@ -45,7 +52,7 @@ function openFlags(flags: number): number {
 }
 
 /** Serves one SFTP channel from `root`; `events` receives what the hub did (names only, never content). */
-export function serveSftp(sftp: SFTPWrapper, root: string, faults: NarsaSftpFaults, events: (event: SftpEvent) => void): void {
+export function serveSftp(sftp: SFTPWrapper, root: string, faults: SftpFileFaults, events: (event: SftpEvent) => void): void {
   const handles = new Map<number, OpenFile | OpenDir>();
   let nextHandle = 1;
 
@@ -64,7 +71,7 @@ export function serveSftp(sftp: SFTPWrapper, root: string, faults: NarsaSftpFaul
 
   /** The `holdNext` switch: the request is received and never answered. */
   const serve = (reqid: number, work: () => Promise<void>): void => {
-    if (faults.take('holdNext')) return;
+    if (faults.holdRequest()) return;
     work().catch((error: unknown) => sftp.status(reqid, errnoStatus(error)));
   };
 
@@ -103,7 +110,7 @@ export function serveSftp(sftp: SFTPWrapper, root: string, faults: NarsaSftpFaul
     const path = virtual(filename);
     const writable = (flags & (OPEN_MODE.WRITE | OPEN_MODE.APPEND)) !== 0;
     const fh = await open(real(path), openFlags(flags), 0o640);
-    const pad = writable && faults.take('padNextUpload');
+    const pad = writable && faults.padUpload();
     if (writable) events({ at: now(), op: 'open-write', path });
     else events({ at: now(), op: 'read', path });
     sftp.handle(reqid, newHandle({ kind: 'file', path, fh, writable, pad }));

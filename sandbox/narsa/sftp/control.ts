@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type Answer, BodyTooLargeError, jsonAnswer, listen, readBody, writeAnswer } from '../../_kit/http';
 import type { NarsaSftpFaults } from './faults';
 import type { NightReport } from './night';
-import type { SftpEvent } from './sftp-files';
+import type { SftpEvent } from '../../_kit/sftp-files';
 
 const CONTROL_HOST = '127.0.0.1';
 const MAX_BODY_BYTES = 16 * 1024;
