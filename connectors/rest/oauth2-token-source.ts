@@ -8,7 +8,7 @@ import type https from 'node:https';
 import { HubError } from '../../broker/errors';
 import { failureForStatus } from './answer';
 import type { RestOAuth2Config } from './config-schema';
-import { exchange } from './https-exchange';
+import { exchange } from '../_kit/http-exchange';
 
 export interface AccessToken {
   /** The bearer token. Secret: never log it. */

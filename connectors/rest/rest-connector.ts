@@ -10,7 +10,7 @@ import { checkOutboundMessage } from '../_kit/outbound-message';
 import { TokenBucket } from '../_kit/rate-limiter';
 import { failureForStatus, flattenHeaders, parseAnswerBody } from './answer';
 import type { RestConnectorConfig, RestOperation } from './config-schema';
-import { exchange, type RawResponse } from './https-exchange';
+import { exchange, type RawResponse } from '../_kit/http-exchange';
 import { OAuth2TokenSource, type AccessToken } from './oauth2-token-source';
 import { buildRequest } from './request-template';
 import { loadTlsMaterial, type TlsMaterial } from './tls-material';

@@ -17,7 +17,7 @@ import { interpretAnswer } from './answer';
 import { BodySchema } from './body-schema';
 import type { SoapConnectorConfig } from './config-schema';
 import { envelope, PROTOCOL_VERSION, requestHeaderFields } from './envelope';
-import { post } from './http-exchange';
+import { exchange } from '../_kit/http-exchange';
 import { readWsdl, type WsdlSummary } from './wsdl';
 import { usernameTokenHeader } from './ws-security';
 import { toXmlElements, UnsafeXmlError } from './xml';
@@ -121,10 +121,15 @@ export class SoapConnector implements Connector {
 
     return connection.breaker.run(async () => {
       await this.limiter?.acquire(this.config.timeoutMs);
-      const raw = await post({
+      const raw = await exchange({
         agent: connection.agent,
-        url: this.url,
+        origin: new URL(this.url.origin),
+        method: 'POST',
+        path: this.url.pathname + this.url.search,
+        ...(this.config.tls?.servername ? { servername: this.config.tls.servername } : {}),
+        wantsBody: () => true,
         headers: {
+          'Content-Length': String(body.length),
           'Content-Type': 'text/xml; charset=utf-8',
           SOAPAction: `"${wsdlOperation.soapAction}"`,
           Accept: 'text/xml',

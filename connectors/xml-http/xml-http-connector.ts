@@ -13,7 +13,7 @@ import { silentLogger, type Connector, type ConnectorDeps, type ConnectorHealth,
 import { checkOutboundMessage } from '../_kit/outbound-message';
 import { TokenBucket } from '../_kit/rate-limiter';
 import { failureForStatus, flattenHeaders } from '../rest/answer';
-import { exchange, type RawResponse } from '../rest/https-exchange';
+import { exchange, type RawResponse } from '../_kit/http-exchange';
 import { loadTlsMaterial, type TlsMaterial } from '../rest/tls-material';
 import { probeTls } from '../rest/tls-probe';
 import type { XmlHttpConnectorConfig, XmlHttpOperation } from './config-schema';

@@ -1,20 +1,22 @@
 /**
- * One HTTPS request/response on node:https, bounded in time and size. Wire failures come back as
+ * One HTTP(S) request/response, bounded in time and size, shared by the HTTP-based connectors (rest, soap,
+ * xml-http). Wire failures come back as
  * HubErrors (PARTNER_TIMEOUT, PARTNER_UNAVAILABLE, PARTNER_BAD_RESPONSE) described by `label`, which
  * names the operation and the endpoint path template only: never the filled path or query.
  */
+import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
-import type { IncomingHttpHeaders } from 'node:http';
 import { HubError } from '../../broker/errors';
 
 export interface ExchangeRequest {
-  agent: https.Agent;
+  agent: http.Agent | https.Agent;
+  /** `https://host:port` (or `http://` where a partner's test endpoint has no TLS). */
   origin: URL;
   method: string;
   /** Full path on the server, query included. Personal data: never put it in a message. */
   path: string;
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
   servername?: string;
   timeoutMs: number;
   maxResponseBytes: number;
@@ -59,11 +61,12 @@ export function exchange(request: ExchangeRequest): Promise<RawResponse> {
     };
     const tooLarge = (): HubError => new HubError('PARTNER_BAD_RESPONSE', `${request.label}: answer larger than ${request.maxResponseBytes} bytes`);
 
-    const req = https.request({
+    const secure = request.origin.protocol === 'https:';
+    const req = (secure ? https.request : http.request)({
       agent: request.agent,
-      protocol: 'https:',
+      protocol: secure ? 'https:' : 'http:',
       hostname: request.origin.hostname.replace(/^\[(.*)\]$/, '$1'),
-      port: request.origin.port === '' ? 443 : Number(request.origin.port),
+      port: request.origin.port === '' ? (secure ? 443 : 80) : Number(request.origin.port),
       servername: request.servername,
       method: request.method,
       path: request.path,
