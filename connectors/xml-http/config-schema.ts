@@ -3,7 +3,7 @@
  * secret marks and the option table in README.md (a test keeps the table in step).
  */
 import { JSON_SCHEMA_DRAFT_2020_12, type ConfigSchema } from '../_kit/config-schema-types';
-import { breakerSchema, rateLimitSchema } from '../_kit/config-fragments';
+import { breakerSchema, rateLimitSchema, tlsSchema } from '../_kit/config-fragments';
 import type { RestTlsConfig } from '../rest';
 
 export interface XmlHttpOperation {
@@ -59,19 +59,7 @@ export const xmlHttpConfigSchema: ConfigSchema = {
       pattern: '^https://[^/@\\s]+(/[^?#\\s]*)?$',
       description: 'Origin and optional base path of the partner, e.g. `https://api.sante.example`. Comes from the hub configuration, not the binding.',
     },
-    tls: {
-      type: 'object',
-      additionalProperties: false,
-      description: 'TLS material, read once at connect. Give `certPath` and `keyPath` together for mutual TLS.',
-      dependentRequired: { certPath: ['keyPath'], keyPath: ['certPath'] },
-      properties: {
-        caPath: { type: 'string', minLength: 1, description: "PEM file of the CA that issued the partner's server certificate. Without it the system CAs are trusted." },
-        certPath: { type: 'string', minLength: 1, description: 'PEM file of a client certificate, when the partner asks for one.' },
-        keyPath: { type: 'string', minLength: 1, description: 'PEM file of the private key of the client certificate.' },
-        passphrase: { type: 'string', secret: true, description: 'Passphrase of an encrypted private key.' },
-        servername: { type: 'string', minLength: 1, description: 'Name sent in SNI and checked against the server certificate, when it differs from the host of `baseUrl`.' },
-      },
-    },
+    tls: tlsSchema,
     credentials: {
       type: 'object',
       additionalProperties: false,
