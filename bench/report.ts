@@ -121,6 +121,92 @@ export function targetChecks(raw: BaselineResult, portal: LoadSummary): TargetCh
   ];
 }
 
+export const TARGET_RESULTS_RPS = 20_000;
+export const TARGET_RESULTS_PEAK_MB = 250;
+export const TARGET_RESULTS_PEAK_GROWTH = 1.1;
+
+/** Issue 3: the NARSA results batch, one file per worker process. */
+export interface ResultsFigures {
+  records: number;
+  megabytes: number;
+  recordsPerSecond: number;
+  peakRssMb: number;
+  maxRssMb: number;
+  startRssMb: number;
+  cpuSeconds: number;
+  seconds: number;
+  mapSeconds: number;
+  persistSeconds: number;
+  persistWaitSeconds: number;
+  downloadPassSeconds: number;
+  pipelinedDownloadSeconds: number;
+  parseMapSeconds: number;
+}
+
+export function resultsRows(runs: ResultsFigures[]): ResultRow[] {
+  const smallest = runs[0];
+  return runs.flatMap((r) => {
+    const n = `NARSA results ${r.records}`;
+    return [
+      row(`${n}: download + parse + map + persist`, r.recordsPerSecond, 'records/s', TARGET_RESULTS_RPS),
+      row(`${n}: peak RSS (sampled every 50 ms)`, r.peakRssMb, 'MB', TARGET_RESULTS_PEAK_MB),
+      ...(r === smallest ? [] : [row(`${n}: peak RSS vs ${smallest.records}`, r.peakRssMb, 'MB', smallest.peakRssMb)]),
+      row(`${n}: maxRSS (resourceUsage)`, r.maxRssMb, 'MB'),
+      row(`${n}: RSS before the file`, r.startRssMb, 'MB'),
+      row(`${n}: file size`, r.megabytes, 'MB'),
+      row(`${n}: wall time`, r.seconds, 's'),
+      row(`${n}: worker CPU`, r.cpuSeconds, 's', r.seconds),
+      row(`${n}: mapping time`, r.mapSeconds, 's', r.seconds),
+      row(`${n}: inbox INSERT statements (overlapped)`, r.persistSeconds, 's', r.seconds),
+      row(`${n}: waiting for the inbox INSERT`, r.persistWaitSeconds, 's', r.seconds),
+      row(`${n}: one download pass as the connector reads (it reads twice)`, r.downloadPassSeconds, 's', r.seconds),
+      row(`${n}: one download pass, 8 reads in flight (fastGet)`, r.pipelinedDownloadSeconds, 's', r.downloadPassSeconds),
+      row(`${n}: parse + read + map of a local copy`, r.parseMapSeconds, 's', r.seconds),
+    ];
+  });
+}
+
+export function resultsChecks(runs: ResultsFigures[]): TargetCheck[] {
+  const smallest = runs[0];
+  return runs.flatMap((r) => [
+    { target: `≥ ${TARGET_RESULTS_RPS} records/s, ${r.records}-record file`, actual: `${round(r.recordsPerSecond)} records/s`, met: r.recordsPerSecond >= TARGET_RESULTS_RPS },
+    { target: `peak RSS < ${TARGET_RESULTS_PEAK_MB} MB, ${r.records}-record file`, actual: `${round(r.peakRssMb)} MB (maxRSS ${round(r.maxRssMb)} MB)`, met: r.peakRssMb < TARGET_RESULTS_PEAK_MB && r.maxRssMb < TARGET_RESULTS_PEAK_MB },
+    ...(r === smallest ? [] : [{
+      target: `peak RSS within 10 % of the ${smallest.records}-record file, ${r.records}-record file`,
+      actual: `${round(r.peakRssMb / smallest.peakRssMb, 3)} × (${round(smallest.peakRssMb)} MB)`,
+      met: r.peakRssMb <= TARGET_RESULTS_PEAK_GROWTH * smallest.peakRssMb,
+    }]),
+  ]);
+}
+
+export const TARGET_REST_ADDED_MS = 2;
+
+export interface RestFigures {
+  calls: number;
+  directMs: { p50: number; p90: number };
+  hubMs: { p50: number; p90: number };
+  addedMs: number;
+  partsMs: { claim: number; partnerCall: number; store: number };
+}
+
+export function restRows(r: RestFigures): ResultRow[] {
+  return [
+    row('NARSA licence check, direct node:https, p50', r.directMs.p50, 'ms'),
+    row('NARSA licence check, direct node:https, p90', r.directMs.p90, 'ms'),
+    row('NARSA licence check through the hub, p50', r.hubMs.p50, 'ms', r.directMs.p50),
+    row('NARSA licence check through the hub, p90', r.hubMs.p90, 'ms', r.directMs.p90),
+    row('NARSA licence check, hub added latency (p50 − p50)', r.addedMs, 'ms', TARGET_REST_ADDED_MS),
+    row('hub path p50: relay claim', r.partsMs.claim, 'ms'),
+    row('hub path p50: REST connector call', r.partsMs.partnerCall, 'ms', r.directMs.p50),
+    row('hub path p50: delivery transaction (ledger, inbox, delivered)', r.partsMs.store, 'ms'),
+    row('NARSA licence check calls measured, each kind', r.calls, 'count'),
+  ];
+}
+
+export function restChecks(r: RestFigures): TargetCheck[] {
+  return [{ target: `hub adds < ${TARGET_REST_ADDED_MS} ms to a NARSA check (median)`, actual: `${round(r.addedMs, 2)} ms (${round(r.hubMs.p50, 2)} vs ${round(r.directMs.p50, 2)} ms)`, met: r.addedMs < TARGET_REST_ADDED_MS }];
+}
+
 function table(headers: string[], lines: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ');

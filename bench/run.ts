@@ -10,7 +10,9 @@ import { runBaseline } from './baseline';
 import { createBenchDatabase, withClient } from './database';
 import { aminaLicenceRequest } from './demo-request';
 import { runPortalBench } from './portal';
-import { cpuBreakdown, cpuRows, mappingChecks, mappingRows, printReport, resultRows, targetChecks, writeResults } from './report';
+import { cpuBreakdown, cpuRows, mappingChecks, mappingRows, printReport, restChecks, restRows, resultRows, resultsChecks, resultsRows, targetChecks, writeResults, type ResultsFigures } from './report';
+import { runRestOverhead } from './rest-overhead';
+import { runResultsBench } from './results-bench';
 import { runMappingBench } from './mapping-bench';
 import { benchSettings } from './settings';
 import { round } from './stats';
@@ -46,8 +48,13 @@ async function main(): Promise<number> {
     const m = portal.measured;
     console.log(`bench: warm-up ${portal.warmup.ok} submissions; measured ${m.ok} in ${m.seconds} s; status codes ${JSON.stringify(m.statusCodes)}; errors ${m.errors} (timeouts ${m.timeouts})`);
     const cpu = [cpuBreakdown('raw insert', raw.transactions, raw.cpu, raw.seconds), cpuBreakdown('portal submissions', m.ok + m.non2xx, portal.cpu, m.seconds, m.cpuSeconds)];
-    const rows = [...resultRows(raw, m), ...cpuRows(cpu[0], cpu[1]), ...mappingRows(mapping)];
-    printReport(rows, [...targetChecks(raw, m), ...mappingChecks(mapping)], cpu);
+    console.log(`bench: NARSA results batch, files of ${s.resultsSizes.join(' and ')} records, one worker process each, inbox chunks of ${s.resultsChunk}…`);
+    const results: ResultsFigures[] = (await runResultsBench({ serverUrl: s.serverUrl, sizes: s.resultsSizes, chunkSize: s.resultsChunk, profileDir: s.profileDir, log: (line) => console.log(`bench:   ${line}`) }))
+      .map((r) => ({ ...r.summary, megabytes: r.file.bytes / 1e6, recordsPerSecond: r.recordsPerSecond }));
+    console.log(`bench: NARSA licence check, direct vs through the hub, ${s.restCalls} calls each, ${s.restSpacingMs} ms apart…`);
+    const rest = await runRestOverhead({ serverUrl: s.serverUrl, calls: s.restCalls, warmup: 10, spacingMs: s.restSpacingMs });
+    const rows = [...resultRows(raw, m), ...cpuRows(cpu[0], cpu[1]), ...mappingRows(mapping), ...resultsRows(results), ...restRows(rest)];
+    printReport(rows, [...targetChecks(raw, m), ...mappingChecks(mapping), ...resultsChecks(results), ...restChecks(rest)], cpu);
     const failures = portal.warmup.non2xx + portal.warmup.errors + m.non2xx + m.errors;
     if (failures > 0) {
       console.error(`bench: FAILED: ${failures} submissions did not get a 2xx answer (warm-up ${JSON.stringify(portal.warmup.statusCodes)}, measured ${JSON.stringify(m.statusCodes)}); results not written`);

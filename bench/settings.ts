@@ -12,6 +12,14 @@ export interface BenchSettings {
   durationSeconds: number;
   /** BENCH_CPU_PROFILE: a directory where a CPU profile of the hub under load is written. */
   profileDir?: string;
+  /** BENCH_RESULTS_SIZES: records of each NARSA results file, one worker process each. */
+  resultsSizes: number[];
+  /** BENCH_RESULTS_CHUNK: inbox rows per INSERT statement. */
+  resultsChunk: number;
+  /** BENCH_REST_CALLS: measured calls of each kind (direct, through the hub), after 10 of each for warm-up. */
+  restCalls: number;
+  /** BENCH_REST_SPACING_MS: pause after each call (NARSA allows 10 requests/s). */
+  restSpacingMs: number;
 }
 
 /** 16 connections: the count that showed the highest sustained rate with p99 under 50 ms here (docs/performance.md). */
@@ -35,5 +43,9 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
     warmupSeconds: positiveInt(env, 'BENCH_WARMUP_SECONDS', 3),
     durationSeconds: positiveInt(env, 'BENCH_DURATION_SECONDS', 10),
     ...(env.BENCH_CPU_PROFILE ? { profileDir: env.BENCH_CPU_PROFILE } : {}),
+    resultsSizes: (env.BENCH_RESULTS_SIZES || '50000,200000').split(',').map((v) => positiveInt({ BENCH_RESULTS_SIZES: v.trim() || 'missing' }, 'BENCH_RESULTS_SIZES', 1)),
+    resultsChunk: positiveInt(env, 'BENCH_RESULTS_CHUNK', 1000),
+    restCalls: positiveInt(env, 'BENCH_REST_CALLS', 100),
+    restSpacingMs: positiveInt(env, 'BENCH_REST_SPACING_MS', 120),
   };
 }
