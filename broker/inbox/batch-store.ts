@@ -53,7 +53,7 @@ export async function recordInboundBatch(
       columns[5].push(rec.replyAction ?? null);
       columns[6].push(JSON.stringify(rec.payload));
     }
-    const result = await db.raw(INSERT_CHUNK, columns) as { rows: Array<{ inserted: number }> };
+    const result = await db.raw(INSERT_CHUNK, columns as unknown as Knex.RawBinding[]) as { rows: Array<{ inserted: number }> };
     inserted += Number(result.rows[0]?.inserted ?? 0);
   }
   return { inserted, duplicates: records.length - inserted };
