@@ -206,3 +206,42 @@ describe('Justice sandbox, SuiviPlisService', () => {
     expect(code((await post(sandbox.url, envelope(noReason))).body)).toBe('REQUETE_INVALIDE');
   });
 });
+
+describe('Justice sandbox, restarts and control', () => {
+  it('keeps its host key and register across a restart, and re-delivers the last lot from disk', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'justice-restart-'));
+    try {
+      const first = await startJusticeSandbox({ dataDir: dir, hubPublicKey: hubKey.public });
+      const lot = await first.publishLot(2);
+      const fingerprint = first.hostKeyFingerprint;
+      await first.close();
+      const second = await startJusticeSandbox({ dataDir: dir, hubPublicKey: hubKey.public });
+      try {
+        expect(second.hostKeyFingerprint).toBe(fingerprint);
+        expect(Object.keys(second.register.plis)).toEqual(lot.plis.map((p) => p.idPli));
+        second.faults.set({ redeliverLot: 1 });
+        expect(await second.publishLot(1)).toMatchObject({ lotId: lot.lotId, redelivered: true, manifestSha256: lot.manifestSha256, plis: lot.plis });
+        expect((await second.publishLot(1)).lotId).not.toBe(lot.lotId);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('state names the ports and fingerprint; reset turns every switch off', async () => {
+    await post(`${sandbox.controlUrl}/_sandbox/faults`, JSON.stringify({ unavailableFault: 'always', incompleteLot: 2 }), true);
+    expect(sandbox.faults.snapshot()).toMatchObject({ unavailableFault: 'always', incompleteLot: 2 });
+    const state = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      httpRequest(`${sandbox.controlUrl}/_sandbox/state`, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>));
+      }).on('error', reject).end();
+    });
+    expect(state).toMatchObject({ agency: 'justice', url: sandbox.url, sftpUrl: sandbox.sftpUrl, hostKeyFingerprint: sandbox.hostKeyFingerprint });
+    expect((await post(`${sandbox.controlUrl}/_sandbox/reset`, '', true)).status).toBe(200);
+    expect(sandbox.faults.snapshot()).toMatchObject({ unavailableFault: 0, incompleteLot: 0 });
+  });
+});

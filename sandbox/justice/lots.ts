@@ -123,7 +123,8 @@ export class LotPublisher {
   }
 
   private async publish(count: number): Promise<PublishReport> {
-    if (this.last && this.faults.takeExtra('redeliverLot')) return this.redeliver(this.last);
+    const last = this.last ?? await this.lastFromDisk();
+    if (last && this.faults.takeExtra('redeliverLot')) return this.redeliver(last);
     const state = this.register.state;
     const now = new Date();
     state.lotSeq += 1;
@@ -177,7 +178,7 @@ export class LotPublisher {
       // What a careful hub answers: data first, then the pieces, then the district.
       const expected: Expected = invalid ? 'DONNEES_INVALIDES' : missingHere ? 'PIECE_MANQUANTE' : badDigestHere ? 'EMPREINTE_INVALIDE' : post ? 'Accepte' : 'HORS_CIRCONSCRIPTION';
       plis.push({ idPli, pays, post, expected });
-      state.plis[idPli] = { lotId, expected, statuses: [], attestations: [] };
+      state.plis[idPli] = { lotId, pays, post, expected, statuses: [], attestations: [] };
     }
     let manifest = `<?xml version="1.0" encoding="UTF-8"?>\n<Lot xmlns="${JUSTICE_NS}" id="${lotId}" cree="${now.toISOString().replace(/\.\d{3}Z$/, 'Z')}">\n${entries.join('\n')}\n</Lot>\n`;
     if (breakManifest) manifest = manifest.slice(0, Math.floor(manifest.length * 0.6)); // cut mid-element: not well-formed
@@ -189,6 +190,24 @@ export class LotPublisher {
     await this.register.persist();
     this.last = { lotId, files, report };
     return report;
+  }
+
+  /** After a restart the last lot is read back from the SFTP folder and the register. */
+  private async lastFromDisk(): Promise<LotFiles | undefined> {
+    const lotId = Object.keys(this.register.state.lots).sort().pop();
+    if (!lotId) return undefined;
+    const dir = join(this.root, 'sortant', `LOT_${lotId}`);
+    const names = await readdir(dir).catch(() => undefined);
+    if (!names?.includes('manifest.xml')) return undefined;
+    const files = new Map<string, Buffer>();
+    for (const name of names.sort()) files.set(name, await readFile(join(dir, name)));
+    const plis = this.register.state.lots[lotId].plis.flatMap((idPli) => {
+      const record = this.register.state.plis[idPli];
+      return record ? [{ idPli, pays: record.pays, post: record.post, expected: record.expected }] : [];
+    });
+    const report: PublishReport = { lotId, path: `/sortant/LOT_${lotId}`, redelivered: false, complete: true, manifestSha256: sha256(files.get('manifest.xml') ?? ''), plis };
+    this.last = { lotId, files, report };
+    return this.last;
   }
 
   private async redeliver(lot: LotFiles): Promise<PublishReport> {

@@ -13,6 +13,9 @@ export interface AttestationEntry { resultat: string; messageId: string; receive
 
 export interface PliRecord {
   lotId: string;
+  /** Country of the address (ISO alpha-3) and the post whose district holds it. */
+  pays: string;
+  post: string | null;
   /** What a careful hub answers in its AccuseLot for this pli (the sandbox knows what it broke). */
   expected: Expected;
   statuses: StatusEntry[];
