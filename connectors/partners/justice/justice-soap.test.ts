@@ -89,6 +89,21 @@ describe('Justice binding (SOAP) with the Justice sandbox', () => {
     expect(sandbox.received.byMessageId(certificate.messageId)[0]).toMatchObject({ caseReference: 'JUS-PAR-2026-001', status: 200 });
   });
 
+  it('sends a certificate of non-service with its reason (Khadija ALAOUI, deceased)', async () => {
+    const c = await connector();
+    const pli = plis[5];
+    await c.send(status(pli, 'NON_SIGNIFIE', '2026-11-29T11:00:00Z'));
+    const certificate: OutboundMessage = {
+      messageId: randomUUID(), caseReference: 'JUS-MAD-2026-006', partner: 'justice', operation: 'pli.certificate',
+      payload: { idPli: pli, resultat: 'NON_SIGNIFIE', motifNonSignification: 'DECEDE', faits: 'Décès constaté le 20/11/2026.', attestationPdf: PDF.toString('base64') },
+    };
+    expect((await c.send(certificate)).status).toBe(200);
+    expect(sandbox.register.plis[pli].attestations.map((a) => a.resultat)).toEqual(['NON_SIGNIFIE']);
+    // The Ministry's own checks: a non-service certificate without its reason is refused, and not retried.
+    const noReason = { ...certificate, messageId: randomUUID(), payload: { idPli: pli, resultat: 'NON_SIGNIFIE', attestationPdf: PDF.toString('base64') } };
+    expect((await failureOf(c.send(noReason))).code).toBe('PARTNER_REJECTED');
+  });
+
   it('a status older than the last one is TRANSITION_INVALIDE: rejected, not retried', async () => {
     const c = await connector();
     await c.send(status(plis[1], 'DESTINATAIRE_CONVOQUE', '2026-11-28T08:00:00Z'));
