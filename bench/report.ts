@@ -133,6 +133,8 @@ export interface ResultsFigures {
   peakRssMb: number;
   maxRssMb: number;
   startRssMb: number;
+  peakHeapTotalMb: number;
+  peakExternalMb: number;
   cpuSeconds: number;
   seconds: number;
   mapSeconds: number;
@@ -153,6 +155,8 @@ export function resultsRows(runs: ResultsFigures[]): ResultRow[] {
       ...(r === smallest ? [] : [row(`${n}: peak RSS vs ${smallest.records}`, r.peakRssMb, 'MB', smallest.peakRssMb)]),
       row(`${n}: maxRSS (resourceUsage)`, r.maxRssMb, 'MB'),
       row(`${n}: RSS before the file`, r.startRssMb, 'MB'),
+      row(`${n}: peak V8 heap reserved (heapTotal)`, r.peakHeapTotalMb, 'MB'),
+      row(`${n}: peak memory outside the heap (external)`, r.peakExternalMb, 'MB'),
       row(`${n}: file size`, r.megabytes, 'MB'),
       row(`${n}: wall time`, r.seconds, 's'),
       row(`${n}: worker CPU`, r.cpuSeconds, 's', r.seconds),
@@ -187,6 +191,9 @@ export interface RestFigures {
   hubMs: { p50: number; p90: number };
   addedMs: number;
   partsMs: { claim: number; partnerCall: number; store: number };
+  statementsPerCheck: number;
+  roundTripMs: number;
+  commitMs: number;
 }
 
 export function restRows(r: RestFigures): ResultRow[] {
@@ -199,6 +206,9 @@ export function restRows(r: RestFigures): ResultRow[] {
     row('hub path p50: relay claim', r.partsMs.claim, 'ms'),
     row('hub path p50: REST connector call', r.partsMs.partnerCall, 'ms', r.directMs.p50),
     row('hub path p50: delivery transaction (ledger, inbox, delivered)', r.partsMs.store, 'ms'),
+    row('hub path: SQL statements per check', r.statementsPerCheck, 'count'),
+    row('PostgreSQL round trip (SELECT 1), p50', r.roundTripMs, 'ms'),
+    row('PostgreSQL one-row INSERT committed, p50', r.commitMs, 'ms'),
     row('NARSA licence check calls measured, each kind', r.calls, 'count'),
   ];
 }

@@ -37,6 +37,11 @@ export interface RestOverheadResult {
   addedMs: number;
   /** Medians of the hub path's parts: the claim (relay pass minus dispatch), the connector's call, the rest of delivery (the store transaction). */
   partsMs: { claim: number; partnerCall: number; store: number };
+  /** SQL statements the hub path sent per check (BEGIN and COMMIT included), counted with knex's query event. */
+  statementsPerCheck: number;
+  /** A bare PostgreSQL round trip (`SELECT 1` on the same pool), and a one-row insert committed on its own, p50. */
+  roundTripMs: number;
+  commitMs: number;
 }
 
 const LICENCE = { licenceNumber: '12/345678', holder: { cnie: 'BK123456', birthDate: '1990-04-12' } };
@@ -95,6 +100,12 @@ export async function runRestOverhead(opts: { serverUrl: string; calls: number; 
     } };
     const relay = new OutboxRelay({ db: k, batchSize: 1, leaseMs: 30000, pollIntervalMs: 1000, log: quiet, dispatcher });
     const parts = { claim: [] as number[], partnerCall: [] as number[], store: [] as number[] };
+    const roundTrips: number[] = [];
+    const commits: number[] = [];
+    let statements = 0;
+    k.on('query', () => { statements += 1; });
+    await k.raw('CREATE TABLE bench_commit (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())');
+    let measuredStatements = 0;
     const url = new URL(`${narsa.url}/narsa/v1/permis/${encodeURIComponent(LICENCE.licenceNumber)}?cnie=${LICENCE.holder.cnie}&dateNaissance=${LICENCE.holder.birthDate}`);
     const direct: number[] = [];
     const hub: number[] = [];
@@ -108,12 +119,23 @@ export async function runRestOverhead(opts: { serverUrl: string; calls: number; 
       const id = randomUUID();
       await k('outbox').insert({ id, case_reference: `LIC-BEN-2026-${String(i).padStart(6, '0')}`, partner: 'narsa', operation: 'licence.verify', payload: JSON.stringify(LICENCE) });
       t = process.hrtime.bigint(); // the insert has committed (autocommit)
+      const before = statements;
       const claimed = await relay.runOnce();
       const hubMs = Number(process.hrtime.bigint() - t) / 1e6;
+      const used = statements - before;
       const row = await k('outbox').where({ id }).first('status');
       if (claimed !== 1 || row?.status !== 'delivered') throw new Error(`hub call ${i}: claimed ${claimed}, outbox status ${String(row?.status)}`);
       await sleep(opts.spacingMs);
+      t = process.hrtime.bigint();
+      await k.raw('SELECT 1');
+      const roundTripMs = Number(process.hrtime.bigint() - t) / 1e6;
+      t = process.hrtime.bigint();
+      await k.raw('INSERT INTO bench_commit DEFAULT VALUES');
+      const commitMs = Number(process.hrtime.bigint() - t) / 1e6;
       if (i >= opts.warmup) {
+        measuredStatements += used;
+        roundTrips.push(roundTripMs);
+        commits.push(commitMs);
         direct.push(directMs);
         hub.push(hubMs);
         parts.claim.push(hubMs - dispatchMs);
@@ -129,7 +151,8 @@ export async function runRestOverhead(opts: { serverUrl: string; calls: number; 
     const h = { p50: quantile(hub, 0.5), p90: quantile(hub, 0.9) };
     const median = (xs: number[]): number => quantile([...xs].sort((a, b) => a - b), 0.5);
     return { calls: opts.calls, directMs: d, hubMs: h, addedMs: h.p50 - d.p50,
-      partsMs: { claim: median(parts.claim), partnerCall: median(parts.partnerCall), store: median(parts.store) } };
+      partsMs: { claim: median(parts.claim), partnerCall: median(parts.partnerCall), store: median(parts.store) },
+      statementsPerCheck: measuredStatements / opts.calls, roundTripMs: median(roundTrips), commitMs: median(commits) };
   } finally {
     agent.destroy();
     await closeAll(connectors);

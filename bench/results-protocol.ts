@@ -36,6 +36,9 @@ export interface ResultsSummary {
   /** `process.resourceUsage().maxRSS`, the kernel's high-water mark for the process. */
   maxRssMb: number;
   heapUsedMb: number;
+  /** High-water marks of the V8 heap reserved (`heapTotal`) and of memory outside it (`external`: Buffers…), same sampling. */
+  peakHeapTotalMb: number;
+  peakExternalMb: number;
 }
 
 export type ResultsReply = { type: 'result'; summary: ResultsSummary } | { type: 'error'; message: string };

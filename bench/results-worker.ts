@@ -43,7 +43,14 @@ async function pipelinedDownload(job: ResultsJob, remote: string, local: string)
 
 async function run(job: ResultsJob): Promise<ResultsSummary> {
   let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
+  let peakHeap = 0;
+  let peakExternal = 0;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapTotal);
+    peakExternal = Math.max(peakExternal, m.external);
+  }, 50);
   const database = await openDatabase({ databaseUrl: job.databaseUrl, dataDir: '/nonexistent', poolMax: 2 });
   try {
     const mapping = (await loadMappingSet()).get('narsa/licence-result.in', 'licence-verification');
@@ -153,7 +160,7 @@ async function run(job: ResultsJob): Promise<ResultsSummary> {
         mapSeconds: Number(mapNs) / 1e9, persistSeconds: Number(persistNs) / 1e9, persistWaitSeconds: Number(waitNs) / 1e9,
         downloadPassSeconds, pipelinedDownloadSeconds, parseMapSeconds,
         cpuSeconds: (cpu.user + cpu.system) / 1e6,
-        startRssMb: startRss / MB, peakRssMb: peakRss / MB, maxRssMb, heapUsedMb,
+        startRssMb: startRss / MB, peakRssMb: peakRss / MB, maxRssMb, heapUsedMb, peakHeapTotalMb: peakHeap / MB, peakExternalMb: peakExternal / MB,
       };
     } finally {
       await rm(local, { force: true });
