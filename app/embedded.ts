@@ -1,5 +1,5 @@
 import type { HubConfig } from '../config/schema';
-import { DEFAULT_INTERIOR_CREDENTIALS, DGSN_DEFAULT_CLIENT_ID, DGSN_DEFAULT_CLIENT_SECRET, DGSN_DEFAULT_WEBHOOK_SECRET, startSandboxes, stopSandboxes, type Sandboxes } from '../sandbox';
+import { DEFAULT_INTERIOR_CREDENTIALS, DEFAULT_JUSTICE_CREDENTIALS, DGSN_DEFAULT_CLIENT_ID, DGSN_DEFAULT_CLIENT_SECRET, DGSN_DEFAULT_WEBHOOK_SECRET, startSandboxes, stopSandboxes, type Sandboxes } from '../sandbox';
 import { startHub, writeRunFile, type Hub } from './hub';
 import { ensureHubSshKey } from './ssh-keys';
 
@@ -20,8 +20,8 @@ export async function startEmbedded(config: HubConfig): Promise<EmbeddedHub> {
     const hubKey = ensureHubSshKey(config.dataDir);
     sandboxes = await startSandboxes({ dataDir: config.dataDir, hubSshPublicKey: hubKey.publicKey,
       ports: { narsa: s.narsaPort, narsaControl: s.narsaControlPort, dgsn: s.dgsnPort, dgsnControl: s.dgsnControlPort, narsaSftp: s.narsaSftpPort, narsaSftpControl: s.narsaSftpControlPort, health: s.healthPort, healthControl: s.healthControlPort,
-        interior: s.interiorPort, interiorControl: s.interiorControlPort } });
-    const { narsa, dgsn, narsaSftp, health, interior } = sandboxes;
+        interior: s.interiorPort, interiorControl: s.interiorControlPort, justice: s.justicePort, justiceSftp: s.justiceSftpPort, justiceControl: s.justiceControlPort } });
+    const { narsa, dgsn, narsaSftp, health, interior, justice } = sandboxes;
     config.partners = {
       ...config.partners,
       narsa: { rest: { baseUrl: narsa.url, tls: { caPath: narsa.pki.caCertPath, certPath: narsa.pki.clientCertPath, keyPath: narsa.pki.clientKeyPath } }, ...config.partners.narsa },
@@ -39,6 +39,11 @@ export async function startEmbedded(config: HubConfig): Promise<EmbeddedHub> {
         soap: { url: interior.url, credentials: DEFAULT_INTERIOR_CREDENTIALS.hub, tls: { caPath: interior.pki.caCertPath } },
         soapCallback: { credentials: DEFAULT_INTERIOR_CREDENTIALS.interior, port: 0 },
         ...config.partners.interior,
+      },
+      justice: { soap: { url: justice.url, credentials: DEFAULT_JUSTICE_CREDENTIALS.hub, tls: { caPath: justice.pki.caCertPath } }, ...config.partners.justice },
+      'justice-batch': {
+        sftp: { host: justice.host, port: justice.sftpPort, username: justice.sftpUsername, privateKeyPath: hubKey.privateKeyPath, hostKey: { sha256: justice.hostKeyFingerprint } },
+        ...config.partners['justice-batch'],
       },
     };
   }

@@ -38,6 +38,9 @@ function sandboxFromEnv(env: Env): Record<string, unknown> {
   if (env.SANDBOX_NARSA_SFTP_CONTROL_PORT) out.narsaSftpControlPort = intOrString(env.SANDBOX_NARSA_SFTP_CONTROL_PORT);
   if (env.SANDBOX_INTERIOR_PORT) out.interiorPort = intOrString(env.SANDBOX_INTERIOR_PORT);
   if (env.SANDBOX_INTERIOR_CONTROL_PORT) out.interiorControlPort = intOrString(env.SANDBOX_INTERIOR_CONTROL_PORT);
+  if (env.SANDBOX_JUSTICE_PORT) out.justicePort = intOrString(env.SANDBOX_JUSTICE_PORT);
+  if (env.SANDBOX_JUSTICE_SFTP_PORT) out.justiceSftpPort = intOrString(env.SANDBOX_JUSTICE_SFTP_PORT);
+  if (env.SANDBOX_JUSTICE_CONTROL_PORT) out.justiceControlPort = intOrString(env.SANDBOX_JUSTICE_CONTROL_PORT);
   return out;
 }
 

@@ -70,6 +70,9 @@ export const hubConfigSchema = {
         healthControlPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4483, description: 'Health sandbox control port, loopback only (env SANDBOX_HEALTH_CONTROL_PORT)' },
         interiorPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4446, description: 'Interior sandbox HTTPS port (env SANDBOX_INTERIOR_PORT)' },
         interiorControlPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4484, description: 'Interior sandbox control port, loopback only (env SANDBOX_INTERIOR_CONTROL_PORT)' },
+        justicePort: { type: 'integer', minimum: 0, maximum: 65535, default: 4447, description: 'Justice sandbox HTTPS (SOAP) port (env SANDBOX_JUSTICE_PORT)' },
+        justiceSftpPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4423, description: 'Justice sandbox SFTP port (env SANDBOX_JUSTICE_SFTP_PORT)' },
+        justiceControlPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4485, description: 'Justice sandbox control port, loopback only (env SANDBOX_JUSTICE_CONTROL_PORT)' },
       },
     },
     schedules: {
@@ -101,7 +104,7 @@ export interface HubConfig {
   portal: { bodyLimitBytes: number; tokenIssuer: string; tokenAudience: string; jwtPublicKeyPath?: string };
   documents: { arabicFontPath?: string };
   outbox: { enabled: boolean; pollIntervalMs: number; batchSize: number; leaseMs: number; retry: RetryPolicy };
-  sandbox: { enabled: boolean; narsaPort: number; narsaControlPort: number; dgsnPort: number; dgsnControlPort: number; narsaSftpPort: number; narsaSftpControlPort: number; healthPort: number; healthControlPort: number; interiorPort: number; interiorControlPort: number };
+  sandbox: { enabled: boolean; narsaPort: number; narsaControlPort: number; dgsnPort: number; dgsnControlPort: number; narsaSftpPort: number; narsaSftpControlPort: number; healthPort: number; healthControlPort: number; interiorPort: number; interiorControlPort: number; justicePort: number; justiceSftpPort: number; justiceControlPort: number };
   schedules: { healthDecisions: string };
   partners: Record<string, Record<string, unknown>>;
 }

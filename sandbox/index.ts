@@ -2,12 +2,13 @@
  * Starts the simulated partner agencies for embedded mode and tests. Only the embedded
  * launcher and tests import this; no production configuration loads the sandbox.
  * Implemented so far: NARSA (REST over mutual TLS, SFTP batches), DGSN (REST + OAuth2, signed webhooks), Health (XML over HTTPS, decision feed),
- * Interior (SOAP 1.1 both ways).
+ * Interior (SOAP 1.1 both ways), Justice (SFTP lots in, SOAP 1.1 out).
  */
 import { type NarsaSandbox, type NarsaSftpSandbox, startNarsaSandbox, startNarsaSftpSandbox } from './narsa';
 import { type DgsnSandbox, startDgsnSandbox } from './dgsn';
 import { type HealthSandbox, startHealthSandbox } from './health';
 import { type InteriorSandbox, startInteriorSandbox } from './interior';
+import { type JusticeSandbox, startJusticeSandbox } from './justice';
 
 export type { SandboxPki } from './pki';
 export { ensureSandboxPki } from './pki';
@@ -18,6 +19,8 @@ export { startHealthSandbox, type HealthSandbox } from './health';
 export { startDgsnSandbox, DGSN_DEFAULT_CLIENT_ID, DGSN_DEFAULT_CLIENT_SECRET, DGSN_DEFAULT_WEBHOOK_SECRET } from './dgsn';
 export type { InteriorSandbox, InteriorSandboxOptions, InteriorCredentials } from './interior';
 export { startInteriorSandbox, DEFAULT_INTERIOR_CREDENTIALS } from './interior';
+export type { JusticeSandbox, JusticeSandboxOptions, JusticeCredentials, PublishReport, AckReport } from './justice';
+export { startJusticeSandbox, DEFAULT_JUSTICE_CREDENTIALS } from './justice';
 export type { FaultCount, FaultState, FaultSwitches } from './_kit/faults';
 export type { ReceivedCounts, ReceivedLog, ReceivedRequest } from './_kit/received-log';
 
@@ -33,6 +36,9 @@ export interface SandboxPorts {
   healthControl?: number;
   interior?: number;
   interiorControl?: number;
+  justice?: number;
+  justiceSftp?: number;
+  justiceControl?: number;
 }
 
 export interface SandboxesOptions {
@@ -51,6 +57,7 @@ export interface Sandboxes {
   narsaSftp: NarsaSftpSandbox;
   health: HealthSandbox;
   interior: InteriorSandbox;
+  justice: JusticeSandbox;
 }
 
 export async function startSandboxes(options: SandboxesOptions): Promise<Sandboxes> {
@@ -67,7 +74,11 @@ export async function startSandboxes(options: SandboxesOptions): Promise<Sandbox
     started.health = await startHealthSandbox({ dataDir: options.dataDir, host: options.host, port: options.ports?.health, controlPort: options.ports?.healthControl });
     // The hub's callback URL is known only once the hub is up: set it with `interior.setCallbackUrl`.
     started.interior = await startInteriorSandbox({ dataDir: options.dataDir, host: options.host, port: options.ports?.interior, controlPort: options.ports?.interiorControl });
-    return { narsa: started.narsa, dgsn: started.dgsn, narsaSftp: started.narsaSftp, health: started.health, interior: started.interior };
+    started.justice = await startJusticeSandbox({
+      dataDir: options.dataDir, hubPublicKey: options.hubSshPublicKey, host: options.host,
+      soapPort: options.ports?.justice, sftpPort: options.ports?.justiceSftp, controlPort: options.ports?.justiceControl,
+    });
+    return { narsa: started.narsa, dgsn: started.dgsn, narsaSftp: started.narsaSftp, health: started.health, interior: started.interior, justice: started.justice };
   } catch (err) {
     // One agency failing to start (a port taken) must not leave the others listening.
     await stopSandboxes(started).catch(() => undefined);

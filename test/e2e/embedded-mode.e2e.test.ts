@@ -19,7 +19,7 @@ describe('embedded mode with the sandbox agencies', () => {
   let running: EmbeddedHub;
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'hub-embedded-'));
-    const config = loadConfig({ port: 0, dataDir, logLevel: 'warn', sandbox: { enabled: true, narsaPort: 0, narsaControlPort: 0, dgsnPort: 0, dgsnControlPort: 0, narsaSftpPort: 0, narsaSftpControlPort: 0, healthPort: 0, healthControlPort: 0, interiorPort: 0, interiorControlPort: 0 } }, {});
+    const config = loadConfig({ port: 0, dataDir, logLevel: 'warn', sandbox: { enabled: true, narsaPort: 0, narsaControlPort: 0, dgsnPort: 0, dgsnControlPort: 0, narsaSftpPort: 0, narsaSftpControlPort: 0, healthPort: 0, healthControlPort: 0, interiorPort: 0, interiorControlPort: 0, justicePort: 0, justiceSftpPort: 0, justiceControlPort: 0 } }, {});
     running = await startEmbedded(config);
   });
   afterAll(async () => {
@@ -30,13 +30,13 @@ describe('embedded mode with the sandbox agencies', () => {
   it('writes the run file the CLI uses to find the portal and every sandbox agency', () => {
     const run = JSON.parse(readFileSync(path.join(dataDir, 'run', 'hub.json'), 'utf8')) as { portal: string; embeddedDatabase: boolean; sandbox: Record<string, { control: string }> };
     expect(run).toMatchObject({ portal: running.hub.url, embeddedDatabase: true });
-    expect(Object.keys(run.sandbox).sort()).toEqual(['dgsn', 'health', 'interior', 'narsa', 'narsa-sftp']);
+    expect(Object.keys(run.sandbox).sort()).toEqual(['dgsn', 'health', 'interior', 'justice', 'narsa', 'narsa-sftp']);
   });
 
   it('reaches every sandbox partner: NARSA over mutual TLS, DGSN with OAuth2, NARSA batches over SFTP with a pinned host key, Health over XML', async () => {
     const ready = await running.hub.broker.call('hub.ready') as { ready: boolean; checks: { partners: Record<string, { ok: boolean; detail: string }> } };
     expect(ready.ready).toBe(true);
-    expect(Object.keys(ready.checks.partners).sort()).toEqual(['dgsn', 'health', 'interior', 'narsa', 'narsa-batch']);
+    expect(Object.keys(ready.checks.partners).sort()).toEqual(['dgsn', 'health', 'interior', 'justice', 'justice-batch', 'narsa', 'narsa-batch']);
     for (const [partner, health] of Object.entries(ready.checks.partners)) expect([partner, health.ok]).toEqual([partner, true]);
   });
 
