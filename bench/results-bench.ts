@@ -19,10 +19,11 @@ import { isResultsReply, type ResultsJob, type ResultsSummary } from './results-
 
 export interface ResultsRun { file: WrittenFile; summary: ResultsSummary; recordsPerSecond: number }
 
-function runWorker(job: ResultsJob, profileDir?: string): Promise<ResultsSummary> {
+function runWorker(job: ResultsJob, profileDir?: string, heapMb?: number): Promise<ResultsSummary> {
   return new Promise((resolve, reject) => {
-    // BENCH_CPU_PROFILE: a V8 CPU profile of each worker (whole run: start-up, the file, the extra download pass).
-    const execArgv = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+    // BENCH_CPU_PROFILE: a V8 CPU profile of each worker (whole run: start-up, the file, the extra passes).
+    // BENCH_RESULTS_HEAP_MB: --max-old-space-size of the worker (default: Node's own policy).
+    const execArgv = [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])];
     const child = fork(path.join(__dirname, 'results-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
     let settled = false;
     child.on('message', (message: unknown) => {
@@ -37,7 +38,7 @@ function runWorker(job: ResultsJob, profileDir?: string): Promise<ResultsSummary
   });
 }
 
-export async function runResultsBench(opts: { serverUrl: string; sizes: number[]; chunkSize: number; profileDir?: string; log(line: string): void }): Promise<ResultsRun[]> {
+export async function runResultsBench(opts: { serverUrl: string; sizes: number[]; chunkSize: number; profileDir?: string; heapMb?: number; log(line: string): void }): Promise<ResultsRun[]> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hub-bench-narsa-sftp-'));
   try {
     const pair = utils.generateKeyPairSync('ed25519', { comment: 'hub-bench' });
@@ -56,7 +57,7 @@ export async function runResultsBench(opts: { serverUrl: string; sizes: number[]
           const summary = await runWorker({
             type: 'results-job', databaseUrl: db.url, fileName: file.name, chunkSize: opts.chunkSize, receivedAt: new Date().toISOString(),
             sftp: { host: sandbox.host, port: sandbox.port, username: sandbox.username, privateKeyPath, hostKeySha256: sandbox.hostKeyFingerprint },
-          }, opts.profileDir);
+          }, opts.profileDir, opts.heapMb);
           if (summary.outcome !== 'processed' || summary.records !== size || summary.inserted !== size || summary.mapFailures > 0 || summary.quarantined > 0) {
             throw new Error(`${file.name}: ${JSON.stringify(summary)}`);
           }

@@ -48,8 +48,8 @@ async function main(): Promise<number> {
     const m = portal.measured;
     console.log(`bench: warm-up ${portal.warmup.ok} submissions; measured ${m.ok} in ${m.seconds} s; status codes ${JSON.stringify(m.statusCodes)}; errors ${m.errors} (timeouts ${m.timeouts})`);
     const cpu = [cpuBreakdown('raw insert', raw.transactions, raw.cpu, raw.seconds), cpuBreakdown('portal submissions', m.ok + m.non2xx, portal.cpu, m.seconds, m.cpuSeconds)];
-    console.log(`bench: NARSA results batch, files of ${s.resultsSizes.join(' and ')} records, one worker process each, inbox chunks of ${s.resultsChunk}…`);
-    const results: ResultsFigures[] = (await runResultsBench({ serverUrl: s.serverUrl, sizes: s.resultsSizes, chunkSize: s.resultsChunk, profileDir: s.profileDir, log: (line) => console.log(`bench:   ${line}`) }))
+    console.log(`bench: NARSA results batch, files of ${s.resultsSizes.join(' and ')} records, one worker process each${s.resultsHeapMb ? ` (--max-old-space-size=${s.resultsHeapMb})` : ''}, inbox chunks of ${s.resultsChunk}…`);
+    const results: ResultsFigures[] = (await runResultsBench({ serverUrl: s.serverUrl, sizes: s.resultsSizes, chunkSize: s.resultsChunk, profileDir: s.profileDir, heapMb: s.resultsHeapMb, log: (line) => console.log(`bench:   ${line}`) }))
       .map((r) => ({ ...r.summary, megabytes: r.file.bytes / 1e6, recordsPerSecond: r.recordsPerSecond }));
     console.log(`bench: NARSA licence check, direct vs through the hub, ${s.restCalls} calls each, ${s.restSpacingMs} ms apart…`);
     const rest = await runRestOverhead({ serverUrl: s.serverUrl, calls: s.restCalls, warmup: 10, spacingMs: s.restSpacingMs });

@@ -16,6 +16,8 @@ export interface BenchSettings {
   resultsSizes: number[];
   /** BENCH_RESULTS_CHUNK: inbox rows per INSERT statement. */
   resultsChunk: number;
+  /** BENCH_RESULTS_HEAP_MB: `--max-old-space-size` of the results workers; unset = Node's default policy. */
+  resultsHeapMb?: number;
   /** BENCH_REST_CALLS: measured calls of each kind (direct, through the hub), after 10 of each for warm-up. */
   restCalls: number;
   /** BENCH_REST_SPACING_MS: pause after each call (NARSA allows 10 requests/s). */
@@ -45,6 +47,7 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
     ...(env.BENCH_CPU_PROFILE ? { profileDir: env.BENCH_CPU_PROFILE } : {}),
     resultsSizes: (env.BENCH_RESULTS_SIZES || '50000,200000').split(',').map((v) => positiveInt({ BENCH_RESULTS_SIZES: v.trim() || 'missing' }, 'BENCH_RESULTS_SIZES', 1)),
     resultsChunk: positiveInt(env, 'BENCH_RESULTS_CHUNK', 1000),
+    ...(env.BENCH_RESULTS_HEAP_MB ? { resultsHeapMb: positiveInt(env, 'BENCH_RESULTS_HEAP_MB', 1) } : {}),
     restCalls: positiveInt(env, 'BENCH_REST_CALLS', 100),
     restSpacingMs: positiveInt(env, 'BENCH_REST_SPACING_MS', 120),
   };
