@@ -41,6 +41,7 @@ export class AmqpConnector implements Connector {
   private readonly breaker: EndpointBreaker;
   private publisher: ConfirmChannel | undefined;
   private publisherError: unknown;
+  private openingPublisher: Promise<ConfirmChannel> | undefined;
   private readonly inFlight = new Set<InFlight>();
   private readonly consumers = new Set<SourceConsumer>();
   private started = false;
@@ -85,7 +86,11 @@ export class AmqpConnector implements Connector {
     if (!this.started) throw new HubError('NOT_READY', `${this.partner} amqp: consume before connect`);
     const settings = this.config.sources[source];
     if (!settings) throw new HubError('CONFIG_INVALID', `${this.partner} amqp: no source "${source}" (declared: ${Object.keys(this.config.sources).join(', ') || 'none'})`);
-    const consumer = new SourceConsumer(source, settings, this.config.maxMessageBytes, handler, this.logger, this.partner, (c) => this.consumers.delete(c));
+    const consumer = new SourceConsumer(source, settings, {
+      maxMessageBytes: this.config.maxMessageBytes, handler, logger: this.logger, partner: this.partner,
+      currentConnection: () => this.link.current,
+      onCancel: (c) => this.consumers.delete(c),
+    });
     this.consumers.add(consumer);
     const connection = this.link.current;
     if (connection) await consumer.start(connection);
@@ -161,8 +166,11 @@ export class AmqpConnector implements Connector {
     if (this.publisher) return this.publisher;
     const connection = await this.link.waitUntilUp(this.config.timeoutMs);
     if (!connection) throw new HubError('PARTNER_UNAVAILABLE', `${context}: not connected (${this.link.state})`);
-    // The channel may have been closed by the broker while the connection lived on: open a new one.
-    return this.publisher ?? this.openPublisher(connection);
+    // The channel may have been closed by the broker while the connection lived on: open a new one
+    // (once, however many sends are waiting for it).
+    if (this.publisher) return this.publisher;
+    this.openingPublisher ??= this.openPublisher(connection).finally(() => { this.openingPublisher = undefined; });
+    return this.openingPublisher;
   }
 
   private async openPublisher(connection: ChannelModel): Promise<ConfirmChannel> {

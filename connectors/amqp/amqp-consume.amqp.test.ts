@@ -114,6 +114,20 @@ describe('AmqpConnector consuming', () => {
     expect(deliveries[2].messageId).toBe(later);
   });
 
+  it('a consumer the broker cancels (queue deleted) comes back on a new channel and declares its queue again', async () => {
+    const { names, config } = sourceConfig();
+    const connector = await connected(config);
+    const seen: string[] = [];
+    await connector.consume('decisions', async (m) => { seen.push(m.messageId); });
+    await ch.deleteQueue(names.queue);
+    await waitFor(async () => {
+      try { await admin.createChannel().then(async (probe) => { probe.on('error', () => undefined); await probe.checkQueue(names.queue); await probe.close(); }); return true; } catch { return false; }
+    }, 10_000, 'the queue declared again');
+    const id = put(names.queue, { n: 1 });
+    await waitFor(() => seen.includes(id), 10_000, 'a delivery on the new channel');
+    expect((await connector.health()).ok).toBe(true);
+  });
+
   it('takes at most `prefetch` messages at once', async () => {
     const { names, config } = sourceConfig({ prefetch: 2 });
     const connector = await connected(config);

@@ -46,6 +46,7 @@ export class AmqpLink {
   private attempt = 0;
   private timer: NodeJS.Timeout | undefined;
   private waiters: (() => void)[] = [];
+  private opening: Promise<void> | undefined;
   private generationNow = 0;
   /** Why the current or last connection failed; set before its channels report their own closing. */
   lastError: Error | undefined;
@@ -67,15 +68,15 @@ export class AmqpLink {
 
   /** First connection: fails with PARTNER_UNAVAILABLE rather than retrying (the caller decides). */
   async open(): Promise<void> {
+    if (this.opening) return this.opening;
     if (this.stateNow !== 'closed') return;
     this.stateNow = 'connecting';
-    try {
-      await this.establish();
-    } catch (error) {
+    this.opening = this.establish().catch((error: unknown) => {
       this.stateNow = 'closed';
       throw error instanceof HubError ? error
         : new HubError('PARTNER_UNAVAILABLE', `${this.partner} amqp ${this.address}: cannot connect (${describeFailure(error)})`);
-    }
+    }).finally(() => { this.opening = undefined; });
+    return this.opening;
   }
 
   /** Resolves with the connection once up, or undefined after `ms`. */

@@ -42,40 +42,83 @@ export interface Consumption {
 
 type Verdict = 'ack' | 'dead-letter' | 'requeue';
 
+export interface SourceConsumerDeps {
+  maxMessageBytes: number;
+  handler: InboundHandler;
+  logger: ConnectorLogger;
+  partner: string;
+  /** The link's connection while it is up. */
+  currentConnection(): ChannelModel | undefined;
+  onCancel(consumer: SourceConsumer): void;
+}
+
 export class SourceConsumer implements Consumption {
   private channel: Channel | undefined;
+  private starting = false;
   private stopped = false;
   private readonly delays = new Set<NodeJS.Timeout>();
+  private readonly handler: InboundHandler;
+  private readonly logger: ConnectorLogger;
+  private readonly partner: string;
 
-  constructor(
-    readonly source: string,
-    private readonly settings: AmqpSource,
-    private readonly maxMessageBytes: number,
-    private readonly handler: InboundHandler,
-    private readonly logger: ConnectorLogger,
-    private readonly partner: string,
-    private readonly onCancel: (consumer: SourceConsumer) => void,
-  ) {}
+  constructor(readonly source: string, private readonly settings: AmqpSource, private readonly deps: SourceConsumerDeps) {
+    this.handler = deps.handler;
+    this.logger = deps.logger;
+    this.partner = deps.partner;
+  }
 
-  /** (Re)starts on a fresh connection: declares the source's topology and consumes. */
+  /** (Re)starts on a connection: declares the source's topology and consumes. Called on every reconnect. */
   async start(connection: ChannelModel): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.starting) return;
+    this.starting = true;
+    try {
+      await this.open(connection);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  private async open(connection: ChannelModel): Promise<void> {
     const ch = await connection.createChannel();
     ch.on('error', (error: unknown) => {
       this.logger.warn('amqp consumer channel failed', { partner: this.partner, source: this.source, reason: describeFailure(error) });
     });
-    ch.on('close', () => { if (this.channel === ch) this.channel = undefined; });
+    ch.on('close', () => {
+      if (this.channel !== ch) return;
+      this.channel = undefined;
+      this.restartLater();
+    });
     await declareSource(ch, this.settings);
     await ch.prefetch(this.settings.prefetch);
     this.channel = ch;
     await ch.consume(this.settings.queue, (raw) => {
+      // null: the broker cancelled the consumer (queue deleted…): a new channel declares the queue again.
       if (raw) void this.deliver(ch, raw);
+      else void ch.close().catch(() => undefined);
     }, { noAck: false });
+  }
+
+  /**
+   * A channel the broker closed while the connection lives on is replaced after a pause. When the whole
+   * connection went, the link's reconnect starts the consumer again instead.
+   */
+  private restartLater(): void {
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      this.delays.delete(timer);
+      const connection = this.deps.currentConnection();
+      if (this.stopped || this.channel || !connection) return;
+      this.start(connection).catch((error: unknown) => {
+        this.logger.warn('amqp consumer could not restart', { partner: this.partner, source: this.source, reason: describeFailure(error) });
+        this.restartLater();
+      });
+    }, Math.max(this.settings.requeueDelayMs, 500));
+    this.delays.add(timer);
   }
 
   async cancel(): Promise<void> {
     this.stopped = true;
-    this.onCancel(this);
+    this.deps.onCancel(this);
     for (const timer of this.delays) clearTimeout(timer);
     this.delays.clear();
     const ch = this.channel;
@@ -108,7 +151,7 @@ export class SourceConsumer implements Consumption {
     };
     const messageId = raw.properties.messageId as unknown;
     if (typeof messageId !== 'string' || messageId === '') return unreadable('no message id');
-    if (raw.content.length > this.maxMessageBytes) return unreadable(`larger than ${this.maxMessageBytes} bytes`);
+    if (raw.content.length > this.deps.maxMessageBytes) return unreadable(`larger than ${this.deps.maxMessageBytes} bytes`);
     let body: unknown;
     try {
       body = JSON.parse(raw.content.toString('utf8'));
