@@ -31,7 +31,7 @@ interface InFlight {
 
 /** AMQP reply-success: the status of a confirmed publish. */
 const CONFIRMED = 200;
-const REFUSING_CHANNEL_CODES = new Set([403, 404, 406]);
+const REFUSING_CHANNEL_CODES = new Set([403, 406]);
 
 export class AmqpConnector implements Connector {
   readonly protocol = 'amqp';
@@ -159,6 +159,10 @@ export class AmqpConnector implements Connector {
     if (typeof channelCode === 'number' && REFUSING_CHANNEL_CODES.has(channelCode)) {
       return new HubError('PARTNER_REJECTED', `${context}: the broker closed the channel (AMQP ${channelCode})`);
     }
+    if (typeof channelCode === 'number' && this.link.current) {
+      // e.g. 404: an exchange deleted under us; the next channel declares the topology again.
+      return new HubError('PARTNER_UNAVAILABLE', `${context}: the broker closed the channel (AMQP ${channelCode})`);
+    }
     return new HubError('PARTNER_UNAVAILABLE', `${context}: connection or channel lost before the broker confirmed (${describeFailure(this.link.lastError ?? this.publisherError ?? error)})`);
   }
 
@@ -184,13 +188,15 @@ export class AmqpConnector implements Connector {
         if (entry.messageId === id && !entry.returned) { entry.returned = true; break; }
       }
     });
+    // Declared on every new channel, not only on a new connection: a 404 that closed the last channel may
+    // mean an exchange was deleted under us.
+    await declareTopology(channel, this.config);
     this.publisher = channel;
     return channel;
   }
 
   private async onUp(connection: ChannelModel): Promise<void> {
-    const channel = await this.openPublisher(connection);
-    await declareTopology(channel, this.config);
+    await this.openPublisher(connection);
     for (const consumer of this.consumers) await consumer.start(connection);
   }
 

@@ -144,6 +144,20 @@ describe('AmqpConnector publishing', () => {
     expect((await connector.health())).toMatchObject({ ok: true, detail: 'connected to amqp://127.0.0.1:' + new URL(proxy.url).port + '/' });
   });
 
+  it('an exchange deleted under the connector fails one send (retryable) and is declared again for the next', async () => {
+    const { exchange, queue } = names();
+    const connector = await connected(testConfig({
+      operations: { r: { exchange: { name: exchange, type: 'direct' }, routingKey: 'k' } },
+      sources: { back: { queue, bindings: [{ exchange: { name: exchange, type: 'direct' }, routingKey: 'k' }], deadLetter: { exchange: `${queue}.dlx`, queue: `${queue}.dead` } } },
+    }));
+    cleanup.push(() => ch.deleteQueue(`${queue}.dead`), () => ch.deleteExchange(`${queue}.dlx`));
+    await ch.deleteExchange(exchange);
+    const error = await failureOf(connector.send(message('r')));
+    expect([error.code, error.retryable, error.message]).toEqual(['PARTNER_UNAVAILABLE', true, `peer r (PUBLISH amqp://127.0.0.1:5672/ exchange ${exchange} key k): the broker closed the channel (AMQP 404)`]);
+    await connector.send(message('r'));
+    expect((await ch.checkQueue(queue)).messageCount).toBe(1);
+  });
+
   it('opens the circuit after consecutive failures and says so in health', async () => {
     const { exchange, queue } = names();
     const connector = await connected(testConfig({ breaker: { failureThreshold: 2, resetTimeoutMs: 60_000 }, operations: { full: { exchange: { name: exchange, type: 'direct' }, routingKey: 'k' } } }));
