@@ -38,7 +38,8 @@ export class AmqpConnector implements Connector {
   readonly partner: string;
   private readonly logger: ConnectorLogger;
   private readonly link: AmqpLink;
-  private readonly breaker: EndpointBreaker;
+  private breaker: EndpointBreaker | undefined;
+  private readonly now: (() => number) | undefined;
   private publisher: ConfirmChannel | undefined;
   private publisherError: unknown;
   private openingPublisher: Promise<ConfirmChannel> | undefined;
@@ -54,16 +55,19 @@ export class AmqpConnector implements Connector {
       onUp: (connection) => this.onUp(connection),
       onDown: () => { this.publisher = undefined; },
     });
-    this.breaker = new EndpointBreaker(this.link.address, config.breaker, {
-      isEndpointFailure: (error) => isHubError(error) && (error.code === 'PARTNER_TIMEOUT' || error.code === 'PARTNER_UNAVAILABLE'),
-      now: deps.now,
-    });
-    this.breaker.onStateChange((state) => this.logger.warn('amqp circuit breaker', { partner: this.partner, broker: this.link.address, state }));
+    this.now = deps.now;
   }
 
   async connect(): Promise<void> {
     if (this.started) return;
     await this.link.open();
+    if (this.started) return;
+    const breaker = new EndpointBreaker(`${this.partner} ${this.link.address}`, this.config.breaker, {
+      isEndpointFailure: (error) => isHubError(error) && (error.code === 'PARTNER_TIMEOUT' || error.code === 'PARTNER_UNAVAILABLE'),
+      now: this.now,
+    });
+    breaker.onStateChange((state) => this.logger.warn('amqp circuit breaker', { partner: this.partner, broker: this.link.address, state }));
+    this.breaker = breaker;
     this.started = true;
   }
 
@@ -72,10 +76,12 @@ export class AmqpConnector implements Connector {
     await Promise.all([...this.consumers].map((c) => c.cancel()));
     await this.link.close();
     this.publisher = undefined;
+    this.breaker?.shutdown();
+    this.breaker = undefined;
   }
 
   async health(): Promise<ConnectorHealth> {
-    const circuit = this.breaker.state;
+    const circuit = this.breaker?.state ?? 'closed';
     const state = this.started ? this.link.state : 'closed';
     const detail = state === 'up' ? `connected to ${this.link.address}` : `${state === 'closed' ? 'not connected' : state} (${this.link.address})`;
     return { ok: state === 'up' && circuit !== 'open', detail: circuit === 'open' ? `${detail}; circuit open` : detail, circuit };
@@ -98,7 +104,8 @@ export class AmqpConnector implements Connector {
   }
 
   async send(msg: OutboundMessage): Promise<PartnerAnswer> {
-    if (!this.started) throw new HubError('NOT_READY', `${this.partner} amqp: send before connect`);
+    const breaker = this.breaker;
+    if (!this.started || !breaker) throw new HubError('NOT_READY', `${this.partner} amqp: send before connect`);
     checkOutboundMessage(msg, this.partner, Object.keys(this.config.operations));
     const operation = this.config.operations[msg.operation];
     const endpoint = this.endpointOf(operation);
@@ -110,7 +117,7 @@ export class AmqpConnector implements Connector {
     const [exchange, routingKey] = operation.queue
       ? ['', operation.queue.name]
       : [operation.exchange?.name ?? '', fillRoutingKey(operation.routingKey ?? '', msg.payload, context)];
-    return this.breaker.run(() => this.publishOnce(msg, operation, exchange, routingKey, body, endpoint, context));
+    return breaker.run(() => this.publishOnce(msg, operation, exchange, routingKey, body, endpoint, context));
   }
 
   private async publishOnce(msg: OutboundMessage, operation: AmqpOperation, exchange: string, routingKey: string, body: Buffer, endpoint: string, context: string): Promise<PartnerAnswer> {
