@@ -32,7 +32,7 @@ runConnectorContractSuite('amqp', async () => {
       operation: 'notice.publish',
       payload: { post: 'CG-PARIS', holder: { cnie: 'BK123456', birthDate: '1990-04-12' } },
     }),
-    holdNextAnswer: async () => { proxy.holdFor(TIMEOUT_MS + 200); },
+    holdNextAnswer: async () => { proxy.holdFor(TIMEOUT_MS + 150); },
     oversizeNextAnswer: async () => { proxy.padNextFrame(); },
     close: async () => {
       await ch.deleteQueue(queue);
