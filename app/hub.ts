@@ -16,6 +16,7 @@ import type { DeliveryDeps } from '../broker/outbox/deliver';
 import { createConnectors, connectAll, closeAll } from '../connectors/registry';
 import { restConnectorFactory } from '../connectors/rest';
 import { sftpConnectorFactory } from '../connectors/sftp';
+import { amqpConnectorFactory } from '../connectors/amqp';
 import { xmlHttpConnectorFactory, XmlHttpConnector } from '../connectors/xml-http';
 import { Scheduler } from '../broker/scheduler';
 import { HealthDecisionFeed } from '../connectors/partners/health/decision-feed';
@@ -51,7 +52,7 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
-const factories: ConnectorFactory[] = [restConnectorFactory as ConnectorFactory, sftpConnectorFactory as ConnectorFactory, xmlHttpConnectorFactory as ConnectorFactory, soapConnectorFactory as ConnectorFactory];
+const factories = [restConnectorFactory, sftpConnectorFactory, xmlHttpConnectorFactory, soapConnectorFactory, amqpConnectorFactory] as ConnectorFactory[];
 
 /**
  * Connector settings of the partners this deployment reaches: a binding (the partner as data) with the
