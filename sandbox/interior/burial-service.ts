@@ -4,7 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { type BurialDecision, casablancaDateTime, communeByCode, decideBurial, PEOPLE, personByCnie } from './register';
-import { esc, faultXml, get, getAll, responseEnvelope, str, type Incoming } from './soap';
+import { esc, faultXml, get, getAll, responseEnvelope, str, type Incoming } from '../_kit/soap';
 import type { CallbackJob } from './callbacks';
 
 export type TicketState = 'PENDING' | 'GRANTED' | 'REFUSED' | 'NEEDS_INFO' | 'TRANSCRIBED';

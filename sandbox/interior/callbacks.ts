@@ -6,7 +6,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { callbackEnvelope, type Credentials, get, hashOf, parseDocument, readEnvelope, str } from './soap';
+import { callbackEnvelope, type Credentials, get, hashOf, parseDocument, readEnvelope, str } from '../_kit/soap';
 import type { InteriorFaults } from './faults';
 
 export interface CallbackJob {

@@ -11,13 +11,13 @@ import type { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { startControlServer } from '../_kit/control-server';
 import { writeFileAtomic } from '../_kit/files';
-import { BodyTooLargeError, closeServer, listen, readBody, urlHost } from '../_kit/http';
+import { closeServer, listen, urlHost } from '../_kit/http';
 import { ReceivedLog } from '../_kit/received-log';
 import { type SandboxPki, ensureSandboxPki } from '../pki';
 import { BurialService, type StoredState } from './burial-service';
 import { CallbackSender } from './callbacks';
 import { InteriorFaults } from './faults';
-import { authenticate, BadXml, type Credentials, esc, faultXml, get, hashOf, parseDocument, readEnvelope, responseEnvelope, str } from './soap';
+import { authenticate, type Credentials, esc, faultXml, get, responseEnvelope, soapFront, str } from '../_kit/soap';
 
 export { COMMUNES as INTERIOR_COMMUNES, PEOPLE as INTERIOR_PEOPLE } from './register';
 export type { InteriorFaultState } from './faults';
@@ -104,32 +104,12 @@ export async function startInteriorSandbox(options: InteriorSandboxOptions): Pro
     responseEnvelope(id, hash, faultXml(faultcode, message, code, { fields }));
 
   async function answer(req: IncomingMessage): Promise<{ status: number; body: string | Buffer; contentType?: string; after?: () => void }> {
-    let raw: Buffer;
-    try {
-      raw = Buffer.from(await readBody(req, INTERIOR_MAX_REQUEST_BYTES), 'utf8');
-    } catch (err) {
-      if (err instanceof BodyTooLargeError) return { status: 413, body: soapFault('soapenv:Client', 'Requête trop volumineuse (10 Mo au plus).', 'VALIDATION', undefined, undefined, ['Body']) };
-      throw err;
-    }
-    const hash = hashOf(raw);
-    let env;
-    try {
-      env = readEnvelope(parseDocument(raw.toString('utf8')));
-    } catch (err) {
-      if (err instanceof BadXml) env = null;
-      else throw err;
-    }
-    const id = env ? str(get(env.header, 'id')) : undefined;
-    const issue = env ? str(get(env.header, 'issue')) : undefined;
-    const entry = received.record({ method: req.method ?? 'POST', path: INTERIOR_PATH, queryKeys: [], messageId: id ?? null, caseReference: issue ?? null });
-    const settle = (status: number, fault: 'fail503' | 'fail429' | 'timeout' | null = null): void => received.answered(entry, status, fault);
-
-    if (faults.take('timeout')) {
-      received.heldUnanswered(entry);
-      return new Promise(() => undefined); // never answered; closing the sandbox ends it
-    }
-    if (faults.take('fail503')) { settle(503, 'fail503'); return { status: 503, body: '<html><body>503 Service Unavailable</body></html>', contentType: 'text/html' }; }
-    if (faults.take('fail429')) { settle(429, 'fail429'); return { status: 429, body: 'Too Many Requests', contentType: 'text/plain' }; }
+    const front = await soapFront(req, {
+      maxBytes: INTERIOR_MAX_REQUEST_BYTES, path: INTERIOR_PATH, received, faults,
+      tooLarge: () => ({ status: 413, body: soapFault('soapenv:Client', 'Requête trop volumineuse (10 Mo au plus).', 'VALIDATION', undefined, undefined, ['Body']) }),
+    });
+    if ('reply' in front) return front.reply;
+    const { hash, env, id, issue, settle } = front.request;
     if (faults.takeExtra('serverFault')) { settle(500); return { status: 500, body: soapFault('soapenv:Server', 'Service momentanément indisponible.', 'UNAVAILABLE', id, hash) }; }
     if (faults.takeExtra('internalFault')) { settle(500); return { status: 500, body: soapFault('soapenv:Server', 'Erreur interne.', 'INTERNAL', id, hash) }; }
 

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_INTERIOR_CREDENTIALS, startInteriorSandbox, type InteriorSandbox } from '.';
-import { get, parseDocument, readEnvelope, securityHeader, str } from './soap';
+import { get, parseDocument, readEnvelope, securityHeader, str } from '../_kit/soap';
 
 interface Reply { status: number; body: string }
 

@@ -10,11 +10,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
-import { BodyTooLargeError, closeServer, listen, readBody, urlHost } from '../_kit/http';
+import { closeServer, listen, urlHost } from '../_kit/http';
 import { ReceivedLog } from '../_kit/received-log';
 import type { SftpEvent } from '../_kit/sftp-files';
 import { startSftpServer } from '../_kit/sftp-server';
-import { authenticate, BadXml, type Credentials, esc, get, hashOf, parseDocument, readEnvelope, str } from '../interior/soap';
+import { authenticate, type Credentials, esc, get, soapFront, str } from '../_kit/soap';
 import { type SandboxPki, ensureSandboxPki } from '../pki';
 import { startJusticeControl } from './control';
 import { JusticeFaults } from './faults';
@@ -127,32 +127,12 @@ export async function startJusticeSandbox(options: JusticeSandboxOptions): Promi
   };
 
   async function answer(req: IncomingMessage): Promise<Reply> {
-    let raw: Buffer;
-    try {
-      raw = Buffer.from(await readBody(req, JUSTICE_MAX_REQUEST_BYTES), 'utf8');
-    } catch (err) {
-      if (err instanceof BodyTooLargeError) return { status: 413, body: respond(undefined, undefined, justiceFault('soapenv:Client', 'Requête trop volumineuse.', 'REQUETE_INVALIDE', ['Body'])) };
-      throw err;
-    }
-    const hash = hashOf(raw);
-    let env;
-    try {
-      env = readEnvelope(parseDocument(raw.toString('utf8')));
-    } catch (err) {
-      if (err instanceof BadXml) env = null;
-      else throw err;
-    }
-    const id = env ? str(get(env.header, 'id')) : undefined;
-    const issue = env ? str(get(env.header, 'issue')) : undefined;
-    const entry = received.record({ method: req.method ?? 'POST', path: JUSTICE_SOAP_PATH, queryKeys: [], messageId: id ?? null, caseReference: issue ?? null });
-    const settle = (status: number, fault: 'fail503' | 'fail429' | 'timeout' | null = null): void => received.answered(entry, status, fault);
-
-    if (faults.take('timeout')) {
-      received.heldUnanswered(entry);
-      return new Promise(() => undefined); // never answered; closing the sandbox ends it
-    }
-    if (faults.take('fail503')) { settle(503, 'fail503'); return { status: 503, body: '<html><body>503 Service Unavailable</body></html>', contentType: 'text/html' }; }
-    if (faults.take('fail429')) { settle(429, 'fail429'); return { status: 429, body: 'Too Many Requests', contentType: 'text/plain' }; }
+    const front = await soapFront(req, {
+      maxBytes: JUSTICE_MAX_REQUEST_BYTES, path: JUSTICE_SOAP_PATH, received, faults,
+      tooLarge: () => ({ status: 413, body: respond(undefined, undefined, justiceFault('soapenv:Client', 'Requête trop volumineuse.', 'REQUETE_INVALIDE', ['Body'])) }),
+    });
+    if ('reply' in front) return front.reply;
+    const { hash, env, id, settle } = front.request;
     if (faults.takeExtra('unavailableFault')) {
       settle(500);
       return { status: 500, body: respond(id, hash, justiceFault('soapenv:Server', 'Service momentanément indisponible.', 'INDISPONIBLE')) };

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SftpClient from 'ssh2-sftp-client';
 import { utils } from 'ssh2';
-import { securityHeader } from '../interior/soap';
+import { securityHeader } from '../_kit/soap';
 import { DEFAULT_JUSTICE_CREDENTIALS, startJusticeSandbox, type JusticeSandbox, type PublishReport } from '.';
 
 jest.setTimeout(60_000);

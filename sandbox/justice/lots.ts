@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BadXml, esc, get, getAll, parseDocument, str } from '../interior/soap';
+import { BadXml, esc, get, getAll, parseDocument, str } from '../_kit/soap';
 import type { JusticeFaults } from './faults';
 import { addressee, postOf, type Addressee } from './people';
 import type { Expected, Register } from './register';

@@ -5,7 +5,7 @@
  * the order they happened); a pli the Ministry never published is PLI_INCONNU.
  */
 import { createHash } from 'node:crypto';
-import { esc, get, type Incoming, str } from '../interior/soap';
+import { esc, get, type Incoming, str } from '../_kit/soap';
 import type { Register } from './register';
 
 export type JusticeFaultCode = 'PLI_INCONNU' | 'TRANSITION_INVALIDE' | 'INDISPONIBLE' | 'REQUETE_INVALIDE';

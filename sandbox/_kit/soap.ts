@@ -4,7 +4,11 @@
  * header block and WS-Security UsernameToken with PasswordDigest, both directions.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { FaultSwitches } from './faults';
+import { BodyTooLargeError, readBody } from './http';
+import type { ReceivedLog } from './received-log';
 
 export const NS = {
   soap: 'http://schemas.xmlsoap.org/soap/envelope/',
@@ -152,4 +156,64 @@ export function callbackEnvelope(header: { service: string; id: string; issue: s
     + `<hdr:userId>MI-SYSTEM</hdr:userId><hdr:issue>${esc(header.issue)}</hdr:issue><hdr:protocolVersion>1.0</hdr:protocolVersion>`
     + securityHeader(credentials)
     + `</soapenv:Header><soapenv:Body>${bodyXml}</soapenv:Body></soapenv:Envelope>`;
+}
+
+/** What every SOAP agency does first with a request: read it (bounded), parse the envelope, log it, play the common faults. */
+export interface SoapFrontReply { status: number; body: string; contentType?: string }
+
+export interface SoapFrontRequest {
+  raw: Buffer;
+  hash: string;
+  /** null when the body is not a readable SOAP envelope. */
+  env: Incoming | null;
+  id?: string;
+  issue?: string;
+  settle(status: number): void;
+}
+
+export interface SoapFrontOptions {
+  maxBytes: number;
+  path: string;
+  received: ReceivedLog;
+  faults: FaultSwitches;
+  /** The agency's own wording of a body that is too large. */
+  tooLarge(): SoapFrontReply;
+}
+
+/**
+ * Resolves with the request, or with the reply of a common fault (413, injected 503/429); never resolves for an
+ * injected timeout (the client has to give up; closing the sandbox ends it).
+ */
+export async function soapFront(req: IncomingMessage, opts: SoapFrontOptions): Promise<{ request: SoapFrontRequest } | { reply: SoapFrontReply }> {
+  let raw: Buffer;
+  try {
+    raw = Buffer.from(await readBody(req, opts.maxBytes), 'utf8');
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) return { reply: opts.tooLarge() };
+    throw err;
+  }
+  const hash = hashOf(raw);
+  let env: Incoming | null;
+  try {
+    env = readEnvelope(parseDocument(raw.toString('utf8')));
+  } catch (err) {
+    if (!(err instanceof BadXml)) throw err;
+    env = null;
+  }
+  const id = env ? str(get(env.header, 'id')) : undefined;
+  const issue = env ? str(get(env.header, 'issue')) : undefined;
+  const entry = opts.received.record({ method: req.method ?? 'POST', path: opts.path, queryKeys: [], messageId: id ?? null, caseReference: issue ?? null });
+  if (opts.faults.take('timeout')) {
+    opts.received.heldUnanswered(entry);
+    return new Promise(() => undefined);
+  }
+  if (opts.faults.take('fail503')) {
+    opts.received.answered(entry, 503, 'fail503');
+    return { reply: { status: 503, body: '<html><body>503 Service Unavailable</body></html>', contentType: 'text/html' } };
+  }
+  if (opts.faults.take('fail429')) {
+    opts.received.answered(entry, 429, 'fail429');
+    return { reply: { status: 429, body: 'Too Many Requests', contentType: 'text/plain' } };
+  }
+  return { request: { raw, hash, env, id, issue, settle: (status) => opts.received.answered(entry, status, null) } };
 }
