@@ -1,11 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { recordInbound } from '../broker/inbox/inbox-store';
-import { appendToLedger } from '../broker/ledger/ledger';
 import type { ConnectorLogger } from '../connectors/_kit/contract';
 import { PARTNER_BINDINGS_DIR } from '../connectors/partners/bindings';
 import { createSoapCallbackServer, type SoapCallbackServer } from '../connectors/soap';
+import { bindingSettingsFile, storeInbound } from './inbound-store';
 
 export interface StartedSoapCallback { partner: string; url: string; server: SoapCallbackServer }
 
@@ -19,13 +18,6 @@ interface CallbackSettings {
   credentials: { username: string; password: string };
   tls?: { certPath: string; keyPath: string };
   replyAction?: string;
-}
-
-function bindingSettings(partner: string): Record<string, unknown> {
-  const file = path.join(PARTNER_BINDINGS_DIR, partner, 'soap-callback.json');
-  if (!existsSync(file)) return {};
-  const { $comment: _comment, ...settings } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  return settings;
 }
 
 /**
@@ -42,30 +34,18 @@ export async function startSoapCallbacks(opts: {
     for (const [partner, deployed] of Object.entries(opts.deployment)) {
       const hub = deployed.soapCallback as Record<string, unknown> | undefined;
       if (!hub) continue;
-      const s = { ...bindingSettings(partner), ...hub } as unknown as CallbackSettings;
+      const s = { ...bindingSettingsFile(partner, 'soap-callback.json'), ...hub } as unknown as CallbackSettings;
       const server = await createSoapCallbackServer({
         port: s.port ?? 0, host: s.host ?? opts.host, path: s.path, maxBodyBytes: s.maxBodyBytes, createdWindowMs: s.createdWindowMs,
         wsdl: readFileSync(path.isAbsolute(s.wsdlPath) ? s.wsdlPath : path.join(PARTNER_BINDINGS_DIR, s.wsdlPath), 'utf8'),
         credentials: s.credentials,
         tls: s.tls ? { cert: readFileSync(s.tls.certPath), key: readFileSync(s.tls.keyPath) } : undefined,
         logger: opts.logger,
-        onCallback: async (record) => {
-          const stored = await opts.db.transaction(async (trx) => {
-            const result = await recordInbound(trx, {
-              partner, messageId: `callback:${record.messageId}`, operation: `callback.${record.operation}`, caseReference: record.caseReference,
-              // The case reference is ours: the service finds the request by it, also when the callback overtook the Ack.
-              replyAction: s.replyAction ?? null,
-              payload: { kind: 'callback', status: 200, body: record.payload, request: {}, receivedAt: record.receivedAt },
-            });
-            if (result.inserted) {
-              await appendToLedger(trx, { partner, operation: `callback.${record.operation}`, direction: 'in', messageId: record.messageId,
-                caseReference: record.caseReference, payloadSha256: record.bodySha256, outcome: 'received' });
-            }
-            return result;
-          });
-          if (stored.inserted) opts.onStored();
-          return stored;
-        },
+        // The case reference is ours: the service finds the request by it, also when the callback overtook the Ack.
+        onCallback: (record) => storeInbound(opts.db, {
+          partner, partnerMessageId: record.messageId, kind: 'callback', type: record.operation, caseReference: record.caseReference,
+          replyAction: s.replyAction ?? null, body: record.payload, receivedAt: record.receivedAt, bodySha256: record.bodySha256,
+        }, opts.onStored),
       });
       started.push({ partner, server, url: server.url });
     }
