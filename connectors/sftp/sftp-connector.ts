@@ -4,8 +4,11 @@
  * lists complete files or lots and streams them record by record, once per content digest.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { posix } from 'node:path';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { once } from 'node:events';
+import { join, posix } from 'node:path';
 import { HubError, isHubError } from '../../broker/errors';
 import { EndpointBreaker } from '../_kit/circuit-breaker';
 import { silentLogger, type Connector, type ConnectorDeps, type ConnectorHealth, type ConnectorLogger, type OutboundMessage, type PartnerAnswer } from '../_kit/contract';
@@ -307,16 +310,45 @@ export class SftpConnector implements Connector {
     }
     const announced = await this.companionDigest(entry);
     if (announced !== undefined && await options.registry.isProcessed(this.partner, announced)) return report('already-processed', { digest: announced });
-    // First pass: the content must be what the companion says, before any record leaves this method.
-    const digest = await this.digestOf(entry.path);
-    if (digest !== announced) {
-      this.logger.warn(`${this.partner}: ${file} does not match its .sha256; left for the next poll`, { partner: this.partner, file });
-      return report('digest-mismatch', { digest });
+    // Downloaded once into a private temporary file, its digest computed on the way: the content must be what the
+    // companion says before any record leaves this method, and the records are then read from the local copy.
+    const dir = await mkdtemp(join(tmpdir(), 'hub-sftp-'));
+    try {
+      const local = join(dir, 'content');
+      const digest = await this.downloadTo(entry.path, local);
+      if (digest !== announced) {
+        this.logger.warn(`${this.partner}: ${file} does not match its .sha256; left for the next poll`, { partner: this.partner, file });
+        return report('digest-mismatch', { digest });
+      }
+      return await this.streamRecords(file, digest, createReadStream(local, { highWaterMark: DOWNLOAD_CHUNK_BYTES }), options);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /** Copies a remote file to a local path (mode 0600), returning its hex SHA-256. */
+  private async downloadTo(remotePath: string, localPath: string): Promise<string> {
+    const hash = createHash('sha256');
+    const out = createWriteStream(localPath, { mode: 0o600 });
+    try {
+      for await (const chunk of this.readChunks(remotePath)) {
+        hash.update(chunk);
+        if (!out.write(chunk)) await once(out, 'drain');
+      }
+      out.end();
+      await once(out, 'finish');
+    } finally {
+      out.destroy();
+    }
+    return hash.digest('hex');
+  }
+
+  private async streamRecords<T>(file: string, digest: string, chunks: AsyncIterable<Buffer>, options: ConsumeOptions<T>): Promise<FileReport> {
+    const report = (outcome: FileOutcome, extra: Partial<FileReport> = {}): FileReport => ({ file, outcome, records: 0, quarantined: 0, ...extra });
     let records = 0;
     let quarantined = 0;
     try {
-      await streamXmlRecords(this.readChunks(entry.path), {
+      await streamXmlRecords(chunks, {
         rootElement: options.rootElement,
         namespace: options.namespace,
         recordElement: options.recordElement,
