@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as initial from './migrations/001_initial';
 import * as sftpProcessedFiles from './migrations/002_sftp_processed_files';
 import { schedulerMigration } from '../broker/scheduler';
+import * as ledgerFunctions from './migrations/004_ledger_functions';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list runs from sources (tests)
@@ -11,6 +12,7 @@ const migrations: Record<string, Knex.Migration> = {
   '001_initial': initial,
   '002_sftp_processed_files': sftpProcessedFiles,
   '003_scheduler_leases_and_feed_cursors': schedulerMigration,
+  '004_ledger_functions': ledgerFunctions,
 };
 
 const source: Knex.MigrationSource<string> = {

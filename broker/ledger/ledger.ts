@@ -17,35 +17,31 @@ export interface LedgerEntry {
 export interface LedgerRow extends LedgerEntry { seq: number; at: string; prevHash: string; hash: string }
 
 export const GENESIS_HASH = '0'.repeat(64);
-// Any constant works; it names the lock that serialises appends so the chain has one order.
-const LEDGER_LOCK_KEY = 7_304_211;
 
 export function sha256Hex(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** The hash of a link: every recorded field plus the previous link's hash, in a fixed order. */
+/**
+ * The hash of a link: SHA-256 over every recorded field and the previous link's hash, each as `<byte length>:<text>`,
+ * in a fixed order. The database computes the same (`hub_ledger_append`, migration 004) when it appends.
+ */
 export function linkHash(prevHash: string, at: string, e: LedgerEntry): string {
   const fields = [at, e.partner, e.operation, e.direction, e.messageId, e.caseReference ?? '', e.payloadSha256, e.outcome,
-    e.durationMs ?? '', e.attempt ?? '', prevHash];
-  return sha256Hex(JSON.stringify(fields));
+    e.durationMs == null ? '' : String(e.durationMs), e.attempt == null ? '' : String(e.attempt), prevHash];
+  return sha256Hex(fields.map((f) => `${Buffer.byteLength(f, 'utf8')}:${f}`).join(''));
 }
 
 /** Appends within the caller's transaction (so a state change and its evidence commit together). */
-export async function appendToLedger(trx: Knex.Transaction, entry: LedgerEntry, now: Date = new Date()): Promise<void> {
-  await trx.raw('SELECT pg_advisory_xact_lock(?)', [LEDGER_LOCK_KEY]);
-  const last = await trx('exchange_ledger').select('hash').orderBy('seq', 'desc').first();
-  const prevHash = last ? String(last.hash) : GENESIS_HASH;
-  const at = now.toISOString();
-  await trx('exchange_ledger').insert({
-    at: now, partner: entry.partner, operation: entry.operation, direction: entry.direction, message_id: entry.messageId,
-    case_reference: entry.caseReference ?? null, payload_sha256: entry.payloadSha256, outcome: entry.outcome,
-    duration_ms: entry.durationMs ?? null, attempt: entry.attempt ?? null, prev_hash: prevHash, hash: linkHash(prevHash, at, entry),
-  });
+export async function appendToLedger(trx: Knex | Knex.Transaction, entry: LedgerEntry, now: Date = new Date()): Promise<void> {
+  await trx.raw('SELECT hub_ledger_append(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+    now, entry.partner, entry.operation, entry.direction, entry.messageId, entry.caseReference ?? null, entry.payloadSha256, entry.outcome,
+    entry.durationMs == null ? null : Math.round(entry.durationMs), entry.attempt ?? null,
+  ]);
 }
 
 export async function appendLedgerEntry(db: Knex, entry: LedgerEntry, now?: Date): Promise<void> {
-  await db.transaction((trx) => appendToLedger(trx, entry, now));
+  await appendToLedger(db, entry, now);
 }
 
 function toRow(r: Record<string, unknown>): LedgerRow {

@@ -5,7 +5,7 @@ import type { RetryPolicy } from '../../config/schema';
 import { HubError, isHubError } from '../errors';
 import { appendToLedger, sha256Hex } from '../ledger/ledger';
 import { recordInbound } from '../inbox/inbox-store';
-import { countAttempt, markDelivered, moveToDeadLetters, reschedule, type OutboxMessage } from './outbox-store';
+import { countAttempt, moveToDeadLetters, reschedule, type OutboxMessage } from './outbox-store';
 
 export interface DeliveryDeps {
   db: Knex;
@@ -46,18 +46,14 @@ export async function deliverMessage(msg: OutboxMessage, deps: DeliveryDeps): Pr
   } catch (raw) {
     return handleFailure(msg, classify(raw), Date.now() - startedAt, payloadHash, deps);
   }
-  await db.transaction(async (trx) => {
-    const attempt = await countAttempt(trx, msg.id);
-    await appendToLedger(trx, { partner: msg.partner, operation: msg.operation, direction: 'out', messageId: msg.id, caseReference: msg.caseReference,
-      payloadSha256: payloadHash, outcome: 'delivered', durationMs: answer.durationMs, attempt });
-    // What was asked travels with the answer: the mapping may need it (a 404 names no licence by itself).
-    const answerPayload = { kind: 'answer', status: answer.status, body: answer.body, request: msg.payload, receivedAt: new Date().toISOString() };
-    await recordInbound(trx, { partner: msg.partner, messageId: `answer:${msg.id}`, operation: msg.operation, caseReference: msg.caseReference,
-      requestId: msg.requestId, replyAction: msg.replyAction, payload: answerPayload });
-    await appendToLedger(trx, { partner: msg.partner, operation: msg.operation, direction: 'in', messageId: `answer:${msg.id}`, caseReference: msg.caseReference,
-      payloadSha256: sha256Hex(JSON.stringify(answer.body ?? null)), outcome: `answer ${answer.status}`, durationMs: answer.durationMs, attempt });
-    await markDelivered(trx, msg.id);
-  });
+  // What was asked travels with the answer: the mapping may need it (a 404 names no licence by itself).
+  const answerPayload = { kind: 'answer', status: answer.status, body: answer.body, request: msg.payload, receivedAt: new Date().toISOString() };
+  // One statement (hub_record_delivery, migration 004): the attempt and "delivered" on the outbox row, the out and in
+  // ledger links, and the answer in the inbox, committed together.
+  await db.raw('SELECT hub_record_delivery(?, ?, ?, ?, ?, ?, ?::jsonb)', [
+    msg.id, payloadHash, Math.round(answer.durationMs), `answer:${msg.id}`, sha256Hex(JSON.stringify(answer.body ?? null)), `answer ${answer.status}`,
+    JSON.stringify(answerPayload),
+  ]);
   return 'delivered';
 }
 

@@ -57,10 +57,6 @@ export async function countAttempt(trx: Knex | Knex.Transaction, id: string): Pr
   return Number((rows[0] as { attempts: number }).attempts);
 }
 
-export async function markDelivered(trx: Knex.Transaction, id: string): Promise<void> {
-  await trx('outbox').where('id', id).update({ status: 'delivered', delivered_at: trx.fn.now(), updated_at: trx.fn.now(), locked_until: null });
-}
-
 export async function reschedule(db: Knex | Knex.Transaction, id: string, delayMs: number, error: { code: string; message: string }): Promise<void> {
   await db('outbox').where('id', id).update({
     status: 'pending', locked_until: null, updated_at: db.fn.now(), last_error_code: error.code, last_error: error.message,
