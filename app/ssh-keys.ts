@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { utils } from 'ssh2';
+import { generateSshKeyPair } from '../connectors/sftp/key-pair';
 
 /**
  * The hub's own SSH key for SFTP partners in embedded mode, created once under `<dataDir>/keys` (0600).
@@ -11,7 +11,7 @@ export function ensureHubSshKey(dataDir: string): { privateKeyPath: string; publ
   const privateKeyPath = path.join(dir, 'hub_sftp_ed25519');
   if (!existsSync(privateKeyPath)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const pair = utils.generateKeyPairSync('ed25519', { comment: 'econsulat-hub' });
+    const pair = generateSshKeyPair('econsulat-hub');
     writeFileSync(privateKeyPath + '.pub', pair.public + '\n');
     writeFileSync(privateKeyPath, pair.private, { mode: 0o600 });
   }

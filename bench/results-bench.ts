@@ -10,12 +10,12 @@ import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import knex from 'knex';
-import { utils } from 'ssh2';
 import { runMigrations } from '../db/migrate';
 import { startNarsaSftpSandbox } from '../sandbox/narsa';
 import { createBenchDatabase } from './database';
 import { writeResultsFile, type WrittenFile } from './results-file';
 import { isResultsReply, type ResultsJob, type ResultsSummary } from './results-protocol';
+import { generateSshKeyPair } from '../connectors/sftp/key-pair';
 
 export interface ResultsRun { file: WrittenFile; summary: ResultsSummary; recordsPerSecond: number }
 
@@ -41,7 +41,7 @@ function runWorker(job: ResultsJob, profileDir?: string, heapMb?: number): Promi
 export async function runResultsBench(opts: { serverUrl: string; sizes: number[]; chunkSize: number; profileDir?: string; heapMb?: number; log(line: string): void }): Promise<ResultsRun[]> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hub-bench-narsa-sftp-'));
   try {
-    const pair = utils.generateKeyPairSync('ed25519', { comment: 'hub-bench' });
+    const pair = generateSshKeyPair('hub-bench');
     const privateKeyPath = path.join(dataDir, 'hub_ed25519');
     writeFileSync(privateKeyPath, pair.private, { mode: 0o600 });
     const sandbox = await startNarsaSftpSandbox({ dataDir, hubPublicKey: pair.public });

@@ -1,8 +1,8 @@
-import { utils } from 'ssh2';
 import { hostKeyCheck, publicKeyBlob, sha256Fingerprint } from './host-key';
+import { generateSshKeyPair } from './key-pair';
 
-const server = utils.generateKeyPairSync('ed25519');
-const other = utils.generateKeyPairSync('ed25519');
+const server = generateSshKeyPair();
+const other = generateSshKeyPair();
 const blob = publicKeyBlob(server.public);
 const otherBlob = publicKeyBlob(other.public);
 

@@ -7,11 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { utils } from 'ssh2';
 import { isHubError, type HubError } from '../../broker/errors';
 import type { OutboundMessage } from '../_kit/contract';
 import { InMemoryProcessedFileRegistry, NARSA_RESULTS, readNarsaResult, SftpConnector, sha256Fingerprint, type ConsumeOptions, type NarsaResult, type Quarantined } from './index';
 import { startNarsaSftpPeer, type NarsaSftpPeer } from '../../test/sftp/narsa-sftp-peer';
+import { generateSshKeyPair } from './key-pair';
 
 let peer: NarsaSftpPeer;
 const opened: SftpConnector[] = [];
@@ -88,7 +88,7 @@ describe('host key pinning', () => {
   });
 
   it('refuses a server whose key is not the pinned one, naming both fingerprints', async () => {
-    const other = utils.generateKeyPairSync('ed25519');
+    const other = generateSshKeyPair();
     const otherFingerprint = sha256Fingerprint(Buffer.from(other.public.split(' ')[1], 'base64'));
     const c = connector({ hostKey: { sha256: otherFingerprint } });
     const error = await failureOf(c.connect());
@@ -102,13 +102,13 @@ describe('host key pinning', () => {
   });
 
   it('refuses a changed public key too', async () => {
-    const other = utils.generateKeyPairSync('ed25519');
+    const other = generateSshKeyPair();
     const error = await failureOf(connector({ hostKey: { publicKey: other.public } }).connect());
     expect(error.code).toBe('PARTNER_REJECTED');
   });
 
   it('is refused by the server with a key it does not know', async () => {
-    const stranger = utils.generateKeyPairSync('ed25519');
+    const stranger = generateSshKeyPair();
     const path = join(peer.dataDir, 'stranger_key');
     await writeFile(path, stranger.private, { mode: 0o600 });
     const error = await failureOf(connector({ privateKeyPath: path }).connect());

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { type Connection, type ParsedKey, Server, utils } from 'ssh2';
 import { isErrno, withFileLock, writeFileAtomic } from './files';
 import { serveSftp, type SftpEvent, type SftpFileFaults } from './sftp-files';
+import { generateSshKeyPair } from '../../connectors/sftp/key-pair';
 
 export interface SftpServerOptions {
   /** Folder on disk that is `/` of the SFTP server. */
@@ -50,7 +51,7 @@ export async function ensureHostKey(dir: string, comment: string): Promise<{ pri
     } catch (error) {
       if (!isErrno(error, 'ENOENT')) throw error;
     }
-    const pair = utils.generateKeyPairSync('ed25519', { comment });
+    const pair = generateSshKeyPair(comment);
     await writeFileAtomic(keyPath, pair.private, 0o600);
     await writeFileAtomic(`${keyPath}.pub`, `${pair.public}\n`, 0o644);
     return { privateKey: pair.private, publicKey: pair.public.trim() };

@@ -9,16 +9,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SftpClient from 'ssh2-sftp-client';
-import { utils } from 'ssh2';
 import { securityHeader } from '../_kit/soap';
 import { DEFAULT_JUSTICE_CREDENTIALS, startJusticeSandbox, type JusticeSandbox, type PublishReport } from '.';
+import { generateSshKeyPair } from '../../connectors/sftp/key-pair';
 
 jest.setTimeout(60_000);
 
 let dataDir: string;
 let sandbox: JusticeSandbox;
 let ca: Buffer;
-const hubKey = utils.generateKeyPairSync('ed25519');
+const hubKey = generateSshKeyPair();
 const clients: SftpClient[] = [];
 
 beforeAll(async () => {
@@ -92,7 +92,7 @@ describe('Justice sandbox, SFTP side', () => {
   });
 
   it('lets in the hub key only', async () => {
-    const other = utils.generateKeyPairSync('ed25519');
+    const other = generateSshKeyPair();
     await expect(sftp(other.private)).rejects.toThrow();
   });
 

@@ -5,10 +5,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { utils } from 'ssh2';
 import { startNarsaSftpSandbox, type NarsaSftpSandbox } from '../../sandbox/narsa/sftp';
 import { validateConnectorConfig } from '../../connectors/_kit/contract';
 import { sftpConfigSchema, type SftpConnectorConfig } from '../../connectors/sftp/config-schema';
+import { generateSshKeyPair } from '../../connectors/sftp/key-pair';
 
 export interface NarsaSftpPeer {
   sandbox: NarsaSftpSandbox;
@@ -28,7 +28,7 @@ export const NARSA_SFTP_INBOUND = {
 
 export async function startNarsaSftpPeer(): Promise<NarsaSftpPeer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sftp-narsa-'));
-  const pair = utils.generateKeyPairSync('ed25519');
+  const pair = generateSshKeyPair();
   const hubKeyPath = join(dataDir, 'hub_ed25519');
   await writeFile(hubKeyPath, pair.private, { mode: 0o600 });
   const sandbox = await startNarsaSftpSandbox({ dataDir, hubPublicKey: pair.public });

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { utils } from 'ssh2';
 import { isHubError } from '../../broker/errors';
 import { validateConnectorConfig } from '../../connectors/_kit/contract';
 import {
@@ -14,6 +13,7 @@ import {
   type NarsaResult, type SftpConnectorConfig,
 } from '../../connectors/sftp';
 import { startOpenSshServer, type OpenSshServer } from './openssh-server';
+import { generateSshKeyPair } from '../../connectors/sftp/key-pair';
 
 let sshd: OpenSshServer;
 const opened: SftpConnector[] = [];
@@ -48,7 +48,7 @@ it('pins the host key as ssh-keygen prints it, and refuses another one', async (
   expect((await c.health()).ok).toBe(true);
   // Our fingerprint of the key sshd presents equals ssh-keygen's.
   expect(sha256Fingerprint(Buffer.from(sshd.hostPublicKey.split(' ')[1], 'base64'))).toBe(sshd.hostKeyFingerprint);
-  const other = utils.generateKeyPairSync('ed25519');
+  const other = generateSshKeyPair();
   const refused = await connector({ hostKey: { publicKey: other.public } }).connect().then(() => undefined, (e: unknown) => e);
   expect(isHubError(refused) && refused.code).toBe('PARTNER_REJECTED');
 });

@@ -8,12 +8,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
-import { utils } from 'ssh2';
 import { isHubError } from '../../../broker/errors';
 import { startJusticeSandbox, type JusticeSandbox, type PublishReport } from '../../../sandbox/justice';
 import { validateConnectorConfig } from '../../_kit/config-validation';
 import { sftpConnectorFactory, type SftpConnector, type SftpConnectorConfig } from '../../sftp';
 import { loadPartnerBindings, resolvePartnerConfig } from '../bindings';
+import { generateSshKeyPair } from '../../sftp/key-pair';
 
 jest.setTimeout(60_000);
 
@@ -24,7 +24,7 @@ const opened: SftpConnector[] = [];
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'justice-sftp-'));
-  const pair = utils.generateKeyPairSync('ed25519');
+  const pair = generateSshKeyPair();
   hubKeyPath = join(dataDir, 'hub_ed25519');
   await writeFile(hubKeyPath, pair.private, { mode: 0o600 });
   sandbox = await startJusticeSandbox({ dataDir, hubPublicKey: pair.public });

@@ -7,13 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { utils } from 'ssh2';
 import { isHubError, type HubError } from '../../../broker/errors';
 import { DEFAULT_JUSTICE_CREDENTIALS, startJusticeSandbox, type JusticeSandbox } from '../../../sandbox/justice';
 import { validateConnectorConfig } from '../../_kit/config-validation';
 import type { Connector, OutboundMessage } from '../../_kit/contract';
 import { soapConnectorFactory, type SoapConnectorConfig } from '../../soap';
 import { loadPartnerBindings, resolvePartnerConfig } from '../bindings';
+import { generateSshKeyPair } from '../../sftp/key-pair';
 
 jest.setTimeout(60_000);
 
@@ -24,7 +24,7 @@ const opened: Connector[] = [];
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'justice-soap-'));
-  sandbox = await startJusticeSandbox({ dataDir, hubPublicKey: utils.generateKeyPairSync('ed25519').public });
+  sandbox = await startJusticeSandbox({ dataDir, hubPublicKey: generateSshKeyPair().public });
   plis = (await sandbox.publishLot(8)).plis.map((p) => p.idPli);
 });
 afterEach(async () => {

@@ -7,12 +7,12 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SftpClient from 'ssh2-sftp-client';
-import { utils } from 'ssh2';
 import { startNarsaSftpSandbox, type NarsaSftpSandbox } from '.';
+import { generateSshKeyPair } from '../../../connectors/sftp/key-pair';
 
 let dataDir: string;
 let sandbox: NarsaSftpSandbox;
-const hubKey = utils.generateKeyPairSync('ed25519');
+const hubKey = generateSshKeyPair();
 const clients: SftpClient[] = [];
 let batchNumber = 0;
 
@@ -68,7 +68,7 @@ describe('login', () => {
   it('lets in the hub key only, and keeps its host key across restarts', async () => {
     const c = await client();
     expect((await c.list('/')).map((e) => e.name).sort()).toEqual(['depot', 'retour']);
-    const stranger = utils.generateKeyPairSync('ed25519');
+    const stranger = generateSshKeyPair();
     await expect(client(stranger.private)).rejects.toThrow(/authentication/i);
     const again = await startNarsaSftpSandbox({ dataDir, hubPublicKey: hubKey.public });
     try {
