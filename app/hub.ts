@@ -17,15 +17,12 @@ import { createConnectors, connectAll, closeAll } from '../connectors/registry';
 import { restConnectorFactory } from '../connectors/rest';
 import { sftpConnectorFactory } from '../connectors/sftp';
 import { amqpConnectorFactory } from '../connectors/amqp';
-import { xmlHttpConnectorFactory, XmlHttpConnector } from '../connectors/xml-http';
+import { xmlHttpConnectorFactory } from '../connectors/xml-http';
 import { Scheduler } from '../broker/scheduler';
-import { HealthDecisionFeed } from '../connectors/partners/health/decision-feed';
-import { inboxSinks, scheduleHealthDecisionFeed } from '../connectors/partners/health/wiring';
 import { soapConnectorFactory } from '../connectors/soap';
 import type { ConnectorFactory } from '../connectors/_kit/contract';
 import { createRequestsService } from '../services/requests/service';
 import { createCatalogueService } from '../services/catalogue/service';
-import { createLicenceAuthenticationService } from '../services/licence-authentication/service';
 import { createPortal } from '../portal-adapter';
 import { createPortalAuth, loadOrCreateSigningKeys } from '../portal-adapter/auth';
 import { createHubService } from './hub-service';
@@ -36,6 +33,8 @@ import { createAnswerMapper } from './answer-mapper';
 import { startWebhooks, type StartedWebhook } from './webhooks';
 import { startSoapCallbacks, type StartedSoapCallback } from './soap-callbacks';
 import { loadArabicFont } from './document-fonts';
+import { domainServices } from './domain-services';
+import { schedulePartnerReads } from './partner-schedules';
 
 export interface Hub {
   config: HubConfig;
@@ -95,15 +94,11 @@ export async function startHub(config: HubConfig): Promise<Hub> {
 
   // Scheduled reads (partner feeds): each run claims its window in the database, so a cluster runs it once.
   const scheduler = new Scheduler({ db, owner: broker.nodeID, log: broker.logger });
-  const health = connectors.get('health');
-  if (health instanceof XmlHttpConnector) {
-    scheduleHealthDecisionFeed(scheduler, new HealthDecisionFeed({ db, source: health, ...inboxSinks(db) }),
-      { cron: config.schedules.healthDecisions, onReport: (r) => { if (r.delivered > 0) relay.poke(); } });
-  }
+  schedulePartnerReads({ scheduler, db, config, connectors, poke: () => relay.poke() });
 
   broker.createService(createCatalogueService({ services, posts }));
   broker.createService(createRequestsService({ store: createRequestStore(db, { poolMax: config.databasePoolMax }), services, posts }));
-  broker.createService(createLicenceAuthenticationService({ posts, arabicFont: loadArabicFont(config.documents.arabicFontPath) }));
+  for (const schema of domainServices({ config, posts, services, arabicFont: loadArabicFont(config.documents.arabicFontPath) })) broker.createService(schema);
   broker.createService(createHubService({ db, broker, connectors }));
   if (config.outbox.enabled) broker.createService(createDeliveryService(relay));
   await broker.start();

@@ -1,0 +1,28 @@
+import type { Knex } from 'knex';
+import type { Scheduler } from '../broker/scheduler';
+import type { Connector } from '../connectors/_kit/contract';
+import { XmlHttpConnector } from '../connectors/xml-http';
+import { HealthDecisionFeed } from '../connectors/partners/health/decision-feed';
+import { inboxSinks, scheduleHealthDecisionFeed } from '../connectors/partners/health/wiring';
+import type { HubConfig } from '../config/schema';
+
+export interface PartnerScheduleDeps {
+  scheduler: Scheduler;
+  db: Knex;
+  config: HubConfig;
+  connectors: Map<string, Connector>;
+  /** Wakes the relay (and the inbox processing after it) when a run stored something. */
+  poke(): void;
+}
+
+/**
+ * Scheduled partner reads (feeds, batch files, lots), one block each. Every job claims its window in the
+ * database (broker/scheduler), so a cluster runs it once; a partner not deployed has no job.
+ */
+export function schedulePartnerReads(deps: PartnerScheduleDeps): void {
+  const health = deps.connectors.get('health');
+  if (health instanceof XmlHttpConnector) {
+    scheduleHealthDecisionFeed(deps.scheduler, new HealthDecisionFeed({ db: deps.db, source: health, ...inboxSinks(deps.db) }),
+      { cron: deps.config.schedules.healthDecisions, onReport: (r) => { if (r.delivered > 0) deps.poke(); } });
+  }
+}
