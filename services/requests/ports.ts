@@ -1,3 +1,5 @@
+import type { RequestQueryStore } from './queries';
+
 /**
  * What the request lifecycle needs from the world, as interfaces: the database implementation lives in
  * db/repositories and is passed in at wiring time (services/ does no I/O of its own).
@@ -79,7 +81,7 @@ export type TransitionOutcome = { kind: 'applied'; request: RequestRecord } | { 
 
 export interface ListFilter { post?: string; ownerSub?: string; status?: string; service?: string; page: number; pageSize: number }
 
-export interface RequestStore {
+export interface RequestStore extends RequestQueryStore {
   create(request: NewRequest, idempotency: { key: string; bodySha256: string }): Promise<CreateOutcome>;
   find(id: string): Promise<RequestRecord | undefined>;
   details(id: string): Promise<RequestDetails | undefined>;

@@ -8,6 +8,7 @@ import { createSubmissionValidator } from './data-validation';
 import type { RenderedDocument, SubmissionPlan } from './handler-contract';
 import { assertMayView, resolveAction } from './lifecycle';
 import type { DocumentDraft, OutboxDraft, RequestDetails, RequestStore } from './ports';
+import { requestQueryActions } from './queries';
 
 export interface RequestsDeps {
   store: RequestStore;
@@ -57,6 +58,7 @@ export function createRequestsService(deps: RequestsDeps): ServiceSchema {
   return {
     name: 'requests',
     actions: {
+      ...requestQueryActions(store),
       create: {
         roles: ['citizen', 'agent'],
         params: { service: 'string', post: 'string', applicant: 'object', data: 'object', idempotencyKey: { type: 'string', min: 1, max: 200 } },
