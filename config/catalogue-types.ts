@@ -8,6 +8,10 @@ export interface ActionDefinition {
   roles: Role[];
   requiresReason?: boolean;
   issues?: string;
+  /** JSON Schema of the `data` the action takes (the portal's action body); a mismatch names the field. */
+  dataSchema?: Record<string, unknown>;
+  /** The service's handler takes part (`<handler>.act`): it may add outbox messages, results and documents. */
+  hook?: boolean;
 }
 
 export interface ServiceDefinition {

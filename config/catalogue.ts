@@ -37,6 +37,8 @@ export const serviceDefinitionSchema = {
           roles: { type: 'array', minItems: 1, items: { enum: ROLES } },
           requiresReason: { type: 'boolean' },
           issues: { type: 'string', description: 'Kind of document the action issues' },
+          dataSchema: { type: 'object', description: 'JSON Schema of the data the action takes' },
+          hook: { type: 'boolean', description: 'The handler takes part in the action (<handler>.act)' },
         },
       },
     },
@@ -89,6 +91,7 @@ export function loadServiceCatalogue(dir = path.join(projectRoot(), 'config', 's
       }
     }
     ajv.compile(service.dataSchema); // throws early on a broken data schema
+    for (const action of Object.values(service.actions)) if (action.dataSchema) ajv.compile(action.dataSchema);
     return service;
   });
 }

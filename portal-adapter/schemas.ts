@@ -79,6 +79,7 @@ export const actionBodySchema = {
   properties: {
     reason: { type: 'string', minLength: 1, maxLength: 2000, description: 'Required by some actions (`reject`)' },
     note: { type: 'string', minLength: 1, maxLength: 2000 },
+    data: { type: 'object', description: 'What some actions record (e.g. `record-service`), validated by the service against the action\'s schema' },
   },
 };
 
@@ -174,6 +175,6 @@ export interface Applicant {
 export interface CreateRequestBody { service: string; post: string; applicant: Applicant; data: Record<string, unknown> }
 export interface RequestParams { id: string }
 export interface ActionParams { id: string; action: string }
-export interface ActionBody { reason?: string; note?: string }
+export interface ActionBody { reason?: string; note?: string; data?: Record<string, unknown> }
 export interface DocumentParams { id: string; docId: string }
 export interface ListQuery { status?: string; service?: string; page: number; pageSize: number }

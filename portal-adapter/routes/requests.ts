@@ -92,8 +92,8 @@ export async function requestsRoutes(app: FastifyInstance, opts: RequestsRoutesO
     },
   }, async (request, reply) => {
     const { id, action } = request.params;
-    const { reason, note } = request.body;
-    const params = { id, action, ...(reason === undefined ? {} : { reason }), ...(note === undefined ? {} : { note }) };
+    const { reason, note, data } = request.body;
+    const params = { id, action, ...(reason === undefined ? {} : { reason }), ...(note === undefined ? {} : { note }), ...(data === undefined ? {} : { data }) };
     const result = await callAction<unknown>(broker, request, 'requests.act', params);
     if (result === undefined || result === null) return reply.code(204).send();
     return result;

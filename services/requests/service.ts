@@ -18,7 +18,7 @@ export interface RequestsDeps {
 }
 
 interface CreateParams { service: string; post: string; applicant: Record<string, unknown>; data: Record<string, unknown>; idempotencyKey: string }
-interface ActParams { id: string; action: string; reason?: string; note?: string }
+interface ActParams { id: string; action: string; reason?: string; note?: string; data?: Record<string, unknown> }
 interface TransitionParams { id: string; from: string[]; to: string; actor: string; note?: string; results?: Record<string, unknown>; outbox?: OutboxDraft[] }
 
 function requireAuth(ctx: { meta: HubMeta }): AuthContext {
@@ -116,7 +116,8 @@ export function createRequestsService(deps: RequestsDeps): ServiceSchema {
       },
       act: {
         roles: ['citizen', 'agent', 'supervisor'], audit: true,
-        params: { id: 'uuid', action: 'string', reason: { type: 'string', optional: true, max: 2000 }, note: { type: 'string', optional: true, max: 2000 } },
+        params: { id: 'uuid', action: 'string', reason: { type: 'string', optional: true, max: 2000 }, note: { type: 'string', optional: true, max: 2000 },
+          data: { type: 'object', optional: true } },
         async handler(ctx: HubContext<ActParams>) {
           const auth = requireAuth(ctx);
           const request = await load(ctx, ctx.params.id);
@@ -128,11 +129,17 @@ export function createRequestsService(deps: RequestsDeps): ServiceSchema {
             const doc = (await ctx.call(`${def.handler}.render`, { kind: spec.issues, request: details })) as RenderedDocument;
             documents.push({ kind: spec.issues, filename: doc.filename, contentType: doc.contentType, content: Buffer.from(doc.contentBase64, 'base64') });
           }
-          const note = [ctx.params.reason, ctx.params.note].filter(Boolean).join(' — ') || undefined;
+          validateActionData(def, ctx.params.action, spec, ctx.params.data);
+          const hooked = spec.hook
+            ? await runActionHook((a, p) => ctx.call(a, p), def, spec, { action: ctx.params.action, request: (await store.details(request.id)) as RequestDetails, data: ctx.params.data ?? {}, actor: auth.sub })
+            : { outbox: [], documents: [] as DocumentDraft[], results: undefined, note: undefined };
+          documents.push(...hooked.documents);
+          const note = [ctx.params.reason, ctx.params.note, hooked.note].filter(Boolean).join(' — ') || undefined;
           const outcome = await store.transition({
-            id: request.id, from: spec.from, to: spec.to, documents, correlationId: ctx.meta.correlationId,
+            id: request.id, from: spec.from, to: spec.to, documents, correlationId: ctx.meta.correlationId, outbox: hooked.outbox, results: hooked.results,
             history: { at: now().toISOString(), status: spec.to, actor: auth.sub, ...(note ? { note } : {}) },
           });
+          if (outcome.kind === 'applied' && hooked.outbox.length) void ctx.emit('hub.outbox.written');
           if (outcome.kind === 'status-conflict') throw new HubError('ACTION_NOT_ALLOWED', `cannot ${ctx.params.action}: the request is "${outcome.status}"`, { extra: { status: outcome.status } });
           if (outcome.kind === 'not-found') throw new HubError('NOT_FOUND', 'no such request');
           const details = await store.details(request.id);
