@@ -7,10 +7,11 @@ import { renderLicenceAttestation } from '../documents/licence-attestation-pdf';
 import type { RenderedDocument, SubmissionDraft, SubmissionPlan } from '../requests/handler-contract';
 import type { RequestDetails } from '../requests/ports';
 import { decideOnVerification, type VerificationOutcome } from './verification-outcome';
+import { attestationNumber, batchNote, channelAtSubmission, urgencyOf } from './verification-channel';
 
 export const VERIFY_OPERATION = 'licence.verify';
 
-interface LicenceData { licenceNumber: string; holder: { cnie: string; familyName: string; givenNames: string; birthDate: string }; purpose: string; destinationCountry: string }
+interface LicenceData { licenceNumber: string; holder: { cnie: string; familyName: string; givenNames: string; birthDate: string }; purpose: string; destinationCountry: string; urgency?: string }
 interface LicenceVerification {
   outcome: VerificationOutcome; licenceNumber?: string; categories?: Array<{ code: string }>; issuedOn?: string; expiresOn?: string;
   holder?: { familyNameAr?: string; givenNamesAr?: string };
@@ -23,7 +24,10 @@ function arabicNames(fromPartner: LicenceVerification['holder'], applicant: Reco
   return { ...(familyNameAr ? { familyNameAr } : {}), ...(givenNamesAr ? { givenNamesAr } : {}) };
 }
 
-/** Driving-licence authentication: NARSA verifies the licence in real time; the agent issues the attestation. */
+/**
+ * Driving-licence authentication: NARSA verifies the licence in real time (urgent, the default) or in its night
+ * batch (standard; app/narsa-batches builds the file), then the agent issues the attestation.
+ */
 export function createLicenceAuthenticationService(deps: { posts: ConsularPost[]; arabicFont?: Uint8Array; now?: () => Date }): ServiceSchema {
   const now = deps.now ?? (() => new Date());
   const postNames = new Map(deps.posts.map((p) => [p.code, p.names.fr]));
@@ -34,6 +38,10 @@ export function createLicenceAuthenticationService(deps: { posts: ConsularPost[]
         visibility: 'public',
         async handler(ctx: HubContext<SubmissionDraft>): Promise<SubmissionPlan> {
           const data = ctx.params.data as unknown as LicenceData;
+          if (channelAtSubmission(urgencyOf(ctx.params.data)) === 'batch') {
+            // Nothing in the outbox: the night job picks up requests awaiting NARSA that no message serves.
+            return { status: 'awaiting-partners', note: batchNote('standard'), outbox: [] };
+          }
           // NARSA needs the licence and the holder's identifiers, nothing else (outbound data are minimal).
           return {
             status: 'awaiting-partners',
@@ -50,15 +58,22 @@ export function createLicenceAuthenticationService(deps: { posts: ConsularPost[]
           if (!reply.requestId) return { applied: false };
           if (reply.kind === 'dead-letter') {
             await ctx.call('requests.note', { id: reply.requestId, actor: 'hub',
-              note: `NARSA verification not delivered (${reply.failure?.code ?? 'error'}): in dead letters, an engineer can replay it` });
+              note: `NARSA verification not delivered (${reply.failure?.code ?? 'error'}): in dead letters; the next NARSA night batch verifies it unless an engineer replays it first` });
             return { applied: false };
           }
           const result = reply.result as LicenceVerification;
           const decision = decideOnVerification(result.outcome);
-          return ctx.call('requests.transition', {
+          const applied = (await ctx.call('requests.transition', {
             id: reply.requestId, from: ['awaiting-partners'], to: decision.to, actor: 'narsa', note: decision.note,
             results: { licenceVerification: { ...result, reference: reply.messageId, verifiedAt: now().toISOString() } },
-          });
+          })) as { applied: boolean; status?: string };
+          // A second answer (the batch after a real-time answer, a result file NARSA wrote again with other bytes):
+          // the inbox keeps it, the request's history says so, the first decision stands.
+          if (!applied.applied && applied.status !== undefined) {
+            await ctx.call('requests.note', { id: reply.requestId, actor: 'narsa',
+              note: `NARSA answered again (${result.outcome}) for a request already ${applied.status}: recorded, not applied` });
+          }
+          return applied;
         },
       },
       render: {
@@ -69,9 +84,9 @@ export function createLicenceAuthenticationService(deps: { posts: ConsularPost[]
           const data = request.data as unknown as LicenceData;
           const verification = request.results.licenceVerification as (LicenceVerification & { reference: string; verifiedAt: string }) | undefined;
           if (!verification || verification.outcome !== 'valid') throw new HubError('ACTION_NOT_ALLOWED', 'the licence has not been verified as valid');
-          const attestationNumber = `ATT-${request.reference}`;
+          const number = attestationNumber(request.reference);
           const pdf = await renderLicenceAttestation({
-            attestationNumber, issuedAt: now().toISOString(),
+            attestationNumber: number, issuedAt: now().toISOString(),
             post: { code: request.post, name: postNames.get(request.post) ?? request.post },
             // The Arabic civil-status spelling is authoritative: NARSA's, when it has it, over what the applicant typed.
             holder: { familyName: data.holder.familyName, givenNames: data.holder.givenNames, birthDate: data.holder.birthDate,
@@ -81,7 +96,7 @@ export function createLicenceAuthenticationService(deps: { posts: ConsularPost[]
             verification: { reference: verification.reference, verifiedAt: verification.verifiedAt },
             destinationCountry: data.destinationCountry, purpose: data.purpose,
           }, deps.arabicFont ? { arabicFont: deps.arabicFont } : {});
-          return { filename: `${attestationNumber}.pdf`, contentType: 'application/pdf', contentBase64: pdf.toString('base64') };
+          return { filename: `${number}.pdf`, contentType: 'application/pdf', contentBase64: pdf.toString('base64') };
         },
       },
     },
