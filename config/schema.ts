@@ -77,7 +77,8 @@ export const hubConfigSchema = {
     },
     schedules: {
       type: 'object', additionalProperties: false, default: {}, description: 'Cron expressions of the scheduled partner reads (Africa/Casablanca unless the job says otherwise)',
-      properties: { healthDecisions: { type: 'string', default: '*/2 * * * *', description: 'Reading the Health decision feed' } },
+      properties: { healthDecisions: { type: 'string', default: '*/2 * * * *', description: 'Reading the Health decision feed' },
+        justiceLots: { type: 'string', default: '*/15 * * * *', description: 'Reading the Justice lots on SFTP (justice.md: every 15 minutes)' } },
     },
     partners: {
       type: 'object', default: {},
@@ -105,6 +106,6 @@ export interface HubConfig {
   documents: { arabicFontPath?: string };
   outbox: { enabled: boolean; pollIntervalMs: number; batchSize: number; leaseMs: number; retry: RetryPolicy };
   sandbox: { enabled: boolean; narsaPort: number; narsaControlPort: number; dgsnPort: number; dgsnControlPort: number; narsaSftpPort: number; narsaSftpControlPort: number; healthPort: number; healthControlPort: number; interiorPort: number; interiorControlPort: number; justicePort: number; justiceSftpPort: number; justiceControlPort: number };
-  schedules: { healthDecisions: string };
+  schedules: { healthDecisions: string; justiceLots: string };
   partners: Record<string, Record<string, unknown>>;
 }
