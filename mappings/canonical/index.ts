@@ -5,15 +5,40 @@
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
 import { isCanonicalDate, isCanonicalDateTime } from './formats';
+import appointmentSchema from './appointment.schema.json';
+import clearanceSchema from './clearance.schema.json';
+import consularPostSchema from './consular-post.schema.json';
+import deceasedSchema from './deceased.schema.json';
+import documentSchema from './document.schema.json';
+import exchangeSchema from './exchange.schema.json';
+import identityCheckSchema from './identity-check.schema.json';
+import judicialDocumentSchema from './judicial-document.schema.json';
 import licenceVerificationSchema from './licence-verification.schema.json';
+import paymentSchema from './payment.schema.json';
 import personSchema from './person.schema.json';
+import registrationSchema from './registration.schema.json';
+import repatriationSchema from './repatriation.schema.json';
+import requestSchema from './request.schema.json';
 import type { CanonicalName, CanonicalTypes } from './types';
 
 export type * from './types';
 
+/** Canonical name (the file name without `.schema.json`) → its schema. */
 export const CANONICAL_SCHEMAS: Record<CanonicalName, Record<string, unknown>> = {
   person: personSchema,
   'licence-verification': licenceVerificationSchema,
+  document: documentSchema,
+  deceased: deceasedSchema,
+  repatriation: repatriationSchema,
+  'consular-post': consularPostSchema,
+  request: requestSchema,
+  appointment: appointmentSchema,
+  payment: paymentSchema,
+  exchange: exchangeSchema,
+  clearance: clearanceSchema,
+  'identity-check': identityCheckSchema,
+  'judicial-document': judicialDocumentSchema,
+  registration: registrationSchema,
 };
 
 export function isCanonicalName(name: string): name is CanonicalName {
@@ -31,10 +56,12 @@ export function compileCanonicalValidators(): CanonicalValidators {
   ajv.addFormat('date', isCanonicalDate);
   ajv.addFormat('date-time', isCanonicalDateTime);
   for (const schema of Object.values(CANONICAL_SCHEMAS)) ajv.addSchema(schema);
-  const compile = <K extends CanonicalName>(name: K): ValidateFunction<CanonicalTypes[K]> => {
-    const validate = ajv.getSchema<CanonicalTypes[K]>(String(CANONICAL_SCHEMAS[name].$id));
+  const validators: Partial<Record<CanonicalName, ValidateFunction>> = {};
+  for (const name of Object.keys(CANONICAL_SCHEMAS) as CanonicalName[]) {
+    const validate = ajv.getSchema(String(CANONICAL_SCHEMAS[name].$id));
     if (!validate) throw new Error(`canonical schema ${name} did not compile`);
-    return validate;
-  };
-  return { person: compile('person'), 'licence-verification': compile('licence-verification') };
+    validators[name] = validate;
+  }
+  // Each validator was compiled from the schema that CanonicalTypes[name] is generated from.
+  return validators as CanonicalValidators;
 }

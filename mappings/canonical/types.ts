@@ -17,7 +17,16 @@ export interface Person {
   givenNamesAr?: string;
   /** Date of birth, yyyy-MM-dd. */
   birthDate: string;
+  sex?: Sex;
+  birthPlace?: BirthPlace;
   identifiers?: PersonIdentifiers;
+  parents?: Parents;
+  /** Known addresses of the person; `use` says which is which. */
+  addresses?: Address[];
+  /** E-mail address given by the person, for notices (only its shape is checked). */
+  email?: string;
+  /** Phone number in international E.164 form, with its leading +. */
+  phone?: string;
 }
 
 /** Identity documents of the person, as issued (opaque strings, kept exactly as received). */
@@ -26,7 +35,92 @@ export interface PersonIdentifiers {
   cnie?: string;
   /** Driving licence number; may contain '/' or '-'. */
   drivingLicence?: string;
+  passport?: Passport;
+  /** Number of the person's consular registration, e.g. REG-BRU-2019-000042 (see registration.schema.json). */
+  consularRegistration?: string;
+  /** Residence documents issued by the country of residence (titre de séjour…). */
+  residenceDocuments?: ResidenceDocument[];
 }
+
+/** Sex as recorded in civil status; Health asks for it (Sexe M/F, code table sex). */
+export type Sex = "female" | "male";
+
+/** Place of birth as written in civil status. */
+export interface BirthPlace {
+  /** Town, commune or locality of birth, as written by the source (Interior's birthPlace). */
+  locality: string;
+  country?: CountryCode;
+}
+
+/** A passport held by the person. */
+export interface Passport {
+  /** Passport number, as issued. */
+  number: string;
+  issuingCountry?: CountryCode;
+  /** Expiry date of the passport, yyyy-MM-dd. */
+  expiresOn?: string;
+}
+
+/** A residence document issued to the person by the state where they live. */
+export interface ResidenceDocument {
+  kind: ResidenceDocumentKind;
+  /** Document number, as issued. */
+  number: string;
+  issuingCountry: CountryCode;
+  /** Last day of validity, yyyy-MM-dd, when the document has one. */
+  validUntil?: string;
+}
+
+/** residence-permit: temporary residence permit; long-term-residence: long-term or permanent residence card; refugee-document: refugee or stateless person's document; other: any other title of stay. */
+export type ResidenceDocumentKind = "residence-permit" | "long-term-residence" | "refugee-document" | "other";
+
+/** Filiation as written in civil status (the Interior exchanges the father's given names and the mother's full name). */
+export interface Parents {
+  /** Father's given names, Latin script. */
+  fatherGivenNames?: string;
+  /** Father's given names, Arabic script (authoritative). */
+  fatherGivenNamesAr?: string;
+  /** Mother's full name, Latin script. */
+  motherFullName?: string;
+  /** Mother's full name, Arabic script (authoritative). */
+  motherFullNameAr?: string;
+}
+
+/** A postal address, anywhere in the world. */
+export interface Address {
+  use?: AddressUse;
+  /** First address line (number and street). */
+  line1: string;
+  /** Second address line (building, floor, c/o…). */
+  line2?: string;
+  /** Postal code, as written in the country (some countries have none). */
+  postalCode?: string;
+  /** Town or city. */
+  city: string;
+  /** Region, province or state, where the country has them (a consular district may be drawn by region). */
+  region?: string;
+  country: CountryCode;
+}
+
+/** residence: where the person lives (it decides the consular post); home-country: address in the home country; correspondence: where mail goes when it is not the residence. */
+export type AddressUse = "residence" | "home-country" | "correspondence";
+
+/** ISO 3166-1 alpha-3 country code (code table countries). */
+export type CountryCode = string;
+
+/** Reference of an act in the home civil-status registers (Interior: communeCode, year, actNumber, actType). */
+export interface CivilStatusAct {
+  /** Code of the commune whose register holds the act, as the Interior spells it. */
+  communeCode: string;
+  /** Year of the register. */
+  year: number;
+  /** Number of the act in that year's register. */
+  actNumber: string;
+  actType: CivilStatusActType;
+}
+
+/** Kind of civil-status act (code table interior-act-types). */
+export type CivilStatusActType = "birth" | "marriage" | "death";
 
 /** The canonical result of verifying a home-country driving licence with the issuing agency. For a licence found (outcome valid, suspended, cancelled, expired or replaced) holder, issuedOn, expiresOn, categories and issuingCentre are required; for not-found and holder-mismatch there is no licence data, and the result must carry none (in particular no holder data for a mismatch). */
 export interface LicenceVerification {
@@ -63,10 +157,488 @@ export interface LicenceCategory {
   restrictions: string[];
 }
 
+/** A file held or exchanged by the hub: a piece attached by a citizen or a partner, or a document the consulate issues. Its content is stored elsewhere and named by its SHA-256 digest, so the same file is recognised wherever it travels. The confidentiality level decides what may leave the hub and to whom. */
+export interface Document {
+  /** The hub's id for this document, when it stores one. */
+  id?: string;
+  type: DocumentType;
+  confidentiality: ConfidentialityLevel;
+  /** SHA-256 digest of the content, lower-case hex (the agencies' Empreinte / sha256). */
+  sha256: string;
+  /** File name as received or as issued (e.g. a Justice Fichier); never a path. */
+  fileName?: string;
+  /** Media type of the content, e.g. application/pdf. */
+  contentType?: string;
+  /** Size of the content in bytes. */
+  sizeBytes?: number;
+  /** Who issued the document (authority, court, hospital, consular post code…), as named by the source. */
+  issuer?: string;
+  /** The number the issuer gave the document (act number, laissez-passer number…). */
+  reference?: string;
+  /** Date of issue, yyyy-MM-dd. */
+  issuedOn?: string;
+}
+
+/** Kind of document (code table document-types; agency spellings in interior-attachment-kinds and health-piece-types). */
+export type DocumentType = "death-act" | "death-certificate" | "coffin-sealing" | "burial-authorisation" | "mortuary-laissez-passer" | "sanitary-clearance" | "judicial-act" | "certificate-of-service" | "licence-attestation" | "identity-card-copy" | "passport-copy" | "residence-document-copy" | "photo" | "proof-of-address" | "civil-status-extract" | "registration-certificate" | "other";
+
+/** public: may be shown to anyone with the request (e.g. an issued attestation). personal: personal data, for the person, the post's agents and partners whose purpose needs it. medical: medical secret (cause of death, medical certificates), only to Health. judicial: a judicial document, only to Justice, the addressee and the serving post. */
+export type ConfidentialityLevel = "public" | "personal" | "medical" | "judicial";
+
+/** A deceased person whose remains are repatriated: who they were (person, with the Arabic civil-status spelling authoritative), the death, and the state of the body as the agencies ask for it (coffin). Cause data are medical secret and only go to Health. */
+export interface Deceased {
+  person: Person;
+  death: Death;
+  coffin?: Coffin;
+}
+
+/** The death, as certified where it happened. */
+export interface Death {
+  /** Date of death, yyyy-MM-dd, in the place of death. */
+  date: string;
+  /** Time of death, UTC, when the certificate gives it. */
+  at?: string;
+  country: CountryCode;
+  /** Town or city where the death happened. */
+  city: string;
+  cause: DeathCause;
+  contagiousDisease?: ContagiousDisease;
+  act?: CivilStatusAct;
+}
+
+/** Cause of death. Often under sealed cover (sealed: the certificate is in a closed envelope for the health authority only); otherwise its ICD-10 code. */
+export interface DeathCause {
+  /** The cause is under sealed cover (Interior causeSealed, Health SousPliFerme). */
+  sealed: boolean;
+  /** ICD-10 code of the cause (Health CodeCIM10); only when not sealed. */
+  icd10?: string;
+}
+
+/** Whether the death was due to a contagious disease, as certified: yes, no, or unknown (Health MaladieContagieuse, code table health-contagious-disease). */
+export type ContagiousDisease = "yes" | "no" | "unknown";
+
+/** The coffin as closed and sealed before transport (Health Cercueil). */
+export interface Coffin {
+  /** The coffin is hermetically sealed (zinc-lined). */
+  hermetic: boolean;
+  /** Date the coffin was closed, yyyy-MM-dd. */
+  closedOn: string;
+  /** Identification of the seal put on the coffin, as written on the sealing report (Scelle). */
+  seal: string;
+}
+
+/** A repatriation of remains for burial in the home country: the deceased, where they will be buried, how they travel and who escorts them, the funeral operator and the pieces. It is what the Interior (burial authorisation), DGSN (transport and border clearance) and Health (sanitary clearance) each receive a part of. */
+export interface Repatriation {
+  caseReference: RequestReference;
+  deceased: Deceased;
+  burial: Burial;
+  transport: Transport;
+  funeralOperator: FuneralOperator;
+  /** Number of the mortuary laissez-passer issued by the consulate, once issued. */
+  laissezPasserNumber?: string;
+  /** Pieces of the file (death act, death certificate, coffin sealing report…). */
+  documents: Document[];
+}
+
+/** Where the deceased will be buried, and who the family contact is. */
+export interface Burial {
+  /** Code of the commune of burial, as the Interior spells it. */
+  communeCode: string;
+  /** Cemetery, when known. */
+  cemetery?: string;
+  familyContact: FamilyContact;
+}
+
+/** The family member the authorities may call. */
+export interface FamilyContact {
+  /** Full name. */
+  name: string;
+  /** Phone number in E.164 form. */
+  phone: string;
+}
+
+/** How the remains travel to the home country. */
+export interface Transport {
+  mode: TransportMode;
+  /** Border post of entry, canonical code (code table border-posts). */
+  borderPost: string;
+  /** Carrier (airline, shipping company, road haulier). */
+  carrier?: string;
+  /** Flight or voyage number. */
+  flightOrVoyage?: string;
+  /** Expected arrival at the border post, UTC. */
+  expectedArrivalAt: string;
+  /** People travelling with the remains (DGSN escorts). */
+  escorts: Escort[];
+}
+
+/** air, sea or road (Health Mode AIR/MER/ROUTE, code table health-transport-modes). */
+export type TransportMode = "air" | "sea" | "road";
+
+/** A person escorting the remains; DGSN identifies them by passport. */
+export interface Escort {
+  /** Family name, Latin script. */
+  familyName: string;
+  /** Given names, Latin script. */
+  givenNames: string;
+  /** Passport number. */
+  passportNumber: string;
+}
+
+/** The funeral company handling the remains. */
+export interface FuneralOperator {
+  /** Company name. */
+  name: string;
+  country: CountryCode;
+  /** Its registration or licence number in its country, when it has one. */
+  registration?: string;
+}
+
+/** A consular post: its code (used in references, tokens and requests), its names in the four languages of the portal, the district it serves (countries, and regions where a country is shared between posts) and its time zone, in which its agents' days and appointments are counted. config/posts.json is validated against this schema. */
+export interface ConsularPost {
+  code: ConsularPostCode;
+  names: Labels;
+  /** IANA time zone of the post, e.g. Europe/Paris. */
+  timeZone: string;
+  district: District;
+}
+
+/** Code of a consular post, e.g. CG-PARIS. */
+export type ConsularPostCode = string;
+
+/** A text in the four languages of the portal. */
+export interface Labels {
+  /** Arabic. */
+  ar: string;
+  /** French. */
+  fr: string;
+  /** English. */
+  en: string;
+  /** Spanish. */
+  es: string;
+}
+
+/** What the post serves: whole countries, and regions of countries it shares with another post. */
+export interface District {
+  /** Countries served (ISO 3166-1 alpha-3). */
+  countries: CountryCode[];
+  /** Regions served, as written in addresses' region field; empty when the post serves its countries whole. */
+  regions?: string[];
+}
+
+/** A citizen's request for a consular service, the unit every exchange is tracked against: its reference is the case reference partners see. One lifecycle for every service (a service uses the subset of statuses it needs); the history says who moved it, when and why. Service-specific data are validated by the service's own schema (config/services) and are not part of this envelope. */
+export interface Request {
+  /** The hub's id of the request. */
+  id: string;
+  reference: RequestReference;
+  /** Code of the consular service, e.g. licence-authentication (config/services). */
+  service: string;
+  post: ConsularPostCode;
+  status: RequestStatus;
+  applicant: Person;
+  /** When the request was accepted, UTC. */
+  submittedAt: string;
+  /** Every status change, oldest first; the first entry is the submission. */
+  history: HistoryEntry[];
+  /** Documents attached to or issued for the request. */
+  documents?: Document[];
+}
+
+/** Case reference of a request, <service prefix>-<post, 3 letters>-<year>-<6 digits>, e.g. LIC-PAR-2026-000001; partners receive it as caseReference / ReferenceDossier / issue. */
+export type RequestReference = string;
+
+/** submitted → in-review → awaiting-partners → ready-for-decision → approved | rejected → completed (document issued); info-requested (back to the citizen), awaiting-payment, awaiting-appointment, cancelled. */
+export type RequestStatus = "submitted" | "in-review" | "awaiting-partners" | "ready-for-decision" | "approved" | "rejected" | "completed" | "info-requested" | "awaiting-payment" | "awaiting-appointment" | "cancelled";
+
+/** One status change. */
+export interface HistoryEntry {
+  /** When, UTC. */
+  at: string;
+  status: RequestStatus;
+  /** Who: the user's subject (citizen or agent), or system:<component> / partner:<name> for automatic moves. */
+  actor: string;
+  /** Why, in words shown to the citizen and the agents (a rejection reason, the information asked for). */
+  note?: string;
+}
+
+/** A slot booked at a consular post, for a request or a service. Times are instants (UTC); the post's time zone says how they read locally. */
+export interface Appointment {
+  /** The hub's id of the appointment. */
+  id: string;
+  post: ConsularPostCode;
+  /** Code of the consular service the appointment is for. */
+  service: string;
+  requestReference?: RequestReference;
+  /** Start of the slot, UTC. */
+  startsAt: string;
+  /** End of the slot, UTC. */
+  endsAt: string;
+  status: AppointmentStatus;
+  person: Person;
+  /** When it was booked, UTC. */
+  bookedAt?: string;
+  /** Why it was cancelled, when it was. */
+  cancellationReason?: string;
+}
+
+/** booked: held for the person; confirmed: confirmed by the post or the person; cancelled; attended: the person came; missed: the person did not come. */
+export type AppointmentStatus = "booked" | "confirmed" | "cancelled" | "attended" | "missed";
+
+/** A payment of a service fee through a payment provider. The amount is a decimal string in the currency's main unit, so no binary rounding happens between the catalogue, the provider and the receipt. */
+export interface Payment {
+  /** The hub's id of the payment. */
+  id: string;
+  requestReference: RequestReference;
+  /** Amount in the currency's main unit, decimal with a dot, e.g. "100.00". */
+  amount: string;
+  /** ISO 4217 currency code, e.g. MAD, EUR. */
+  currency: string;
+  /** The payment provider, as configured. */
+  provider: string;
+  /** The provider's reference of the transaction, once it has one. */
+  providerReference?: string;
+  status: PaymentStatus;
+  /** When the payment was started, UTC. */
+  createdAt: string;
+  /** When the provider confirmed it, UTC. */
+  paidAt?: string;
+  /** Why it failed, as the provider says it (no card data). */
+  failureReason?: string;
+}
+
+/** pending: started, no answer from the provider yet; paid: confirmed by the provider; failed; cancelled: abandoned before payment; refunded: paid, then refunded. */
+export type PaymentStatus = "pending" | "paid" | "failed" | "cancelled" | "refunded";
+
+/** One message in or out between the hub and a partner, as the ledger records it: who, what, when, which message, and how it went. Only a digest of the payload is kept (it holds personal data). */
+export interface Exchange {
+  /** The message id the partner sees (UUID, the same on every retry) or the partner's own id of an inbound message (eventId, Numero, IdPli…). */
+  messageId: string;
+  /** Partner name, as in the bindings: interior, dgsn, health, narsa, justice. */
+  partner: string;
+  /** The operation, e.g. licence.verify, SubmitBurialAuthorisation, NotifierStatut. */
+  operation: string;
+  direction: ExchangeDirection;
+  /** When it was sent or received, UTC. */
+  at: string;
+  outcome: ExchangeOutcome;
+  caseReference?: RequestReference;
+  /** Attempt number of an outbound message (1 for the first). */
+  attempt?: number;
+  /** SHA-256 of the payload, lower-case hex. */
+  payloadSha256?: string;
+}
+
+/** out: from the hub to the partner; in: from the partner to the hub. */
+export type ExchangeDirection = "out" | "in";
+
+/** out: delivered (the partner acknowledged), failed (this attempt failed, a retry follows), dead (given up, in dead letters). in: received (stored, not yet applied), processed (applied), quarantined (did not map; kept with the reason), duplicate (already received, absorbed). */
+export type ExchangeOutcome = "delivered" | "failed" | "dead" | "received" | "processed" | "quarantined" | "duplicate";
+
+/** A partner agency's decision needed before the mortuary laissez-passer is issued: the Interior's burial authorisation, DGSN's transport and border clearance, Health's sanitary clearance. One shape for the three, so the repatriation service waits for all of them alike. */
+export interface Clearance {
+  agency: ClearanceAgency;
+  kind: ClearanceKind;
+  caseReference: RequestReference;
+  /** The agency's reference of our submission: Interior ticket, DGSN transportId, Health Accuse Numero. */
+  partnerReference?: string;
+  status: ClearanceStatus;
+  /** For refused and needs-info: the agency's reason, as given (Interior reason, Health Motif, DGSN remarks). */
+  reason?: string;
+  /** Conditions attached to a grant (Health ACCORDEE_SOUS_CONDITIONS, Interior conditions). */
+  conditions?: string;
+  /** The decision's own reference: Interior authorisationNumber, Health Decision Numero. */
+  decisionReference?: string;
+  /** Commune that issued a burial authorisation. */
+  issuingCommune?: string;
+  /** When the agency decided, UTC. */
+  decidedAt?: string;
+  /** Last day the clearance is valid, yyyy-MM-dd, when it expires. */
+  validUntil?: string;
+}
+
+/** The agency that decides. */
+export type ClearanceAgency = "interior" | "dgsn" | "health";
+
+/** burial-authorisation (Interior); transport-clearance and border-arrival (DGSN events TRANSPORT_CLEARANCE, BORDER_ARRIVAL); sanitary-clearance (Health). */
+export type ClearanceKind = "burial-authorisation" | "transport-clearance" | "border-arrival" | "sanitary-clearance";
+
+/** pending: no decision yet; granted (possibly with conditions); refused; needs-info: the agency asks for more (Interior NEEDS_INFO). */
+export type ClearanceStatus = "pending" | "granted" | "refused" | "needs-info";
+
+/** DGSN's verification of a national identity card against the names and birth date given, used by registration and repatriation. */
+export interface IdentityCheck {
+  /** The CNIE number checked. */
+  cnie: string;
+  outcome: IdentityCheckOutcome;
+  /** Last day of validity of the card, yyyy-MM-dd (DGSN gives it except on no-match). */
+  cnieValidUntil?: string;
+  /** Which of the data given matched the card's holder. */
+  matchedFields: IdentityField[];
+  /** When DGSN answered, UTC. */
+  checkedAt?: string;
+}
+
+/** match: all data match a valid card; partial-match: some data match; no-match: unknown card or nothing matches; document-invalid: the data match but the card is revoked or expired; deceased: the data match a person recorded as deceased (code table dgsn-identity-results). */
+export type IdentityCheckOutcome = "match" | "partial-match" | "no-match" | "document-invalid" | "deceased";
+
+/** A field of the identity check, as DGSN names it. */
+export type IdentityField = "familyName" | "givenNames" | "birthDate";
+
+/** A judicial or extrajudicial document ("pli de justice") the Ministry of Justice asks a consulate to serve on a national abroad, under the Hague Service Convention of 1965: the request (court, case, addressee, nature, summary, how to serve, return deadline, pieces), the hub's intake of it, its status history, and the outcome the certificate of service states. Its pieces are judicial documents: they never leave the hub except to Justice and the addressee. */
+export interface JudicialDocument {
+  /** The Ministry's stable id of the document (IdPli). */
+  pliId: string;
+  /** The Justice lot it came in. */
+  lotId?: string;
+  court: Court;
+  /** The court's case number (NumeroAffaire). */
+  caseNumber: string;
+  nature: ActNature;
+  /** Summary of the document to serve (ObjetResume), the Convention's summary. */
+  summary: string;
+  addressee: Addressee;
+  serviceMethod: ServiceMethod;
+  /** Date the addressee is summoned to appear before the court (DateComparution), yyyy-MM-dd. */
+  appearanceDate?: string;
+  /** Date by which the certificate of service must reach the Ministry (DelaiRetour), yyyy-MM-dd. */
+  returnBy: string;
+  /** The pieces to serve (Pieces: Fichier, Empreinte), confidentiality judicial. */
+  documents: Document[];
+  post?: ConsularPostCode;
+  intake?: Intake;
+  status?: JudicialStatus;
+  /** Statuses in the order they happened, as they are sent to the Ministry (NotifierStatut). */
+  statusHistory?: JudicialStatusEntry[];
+  serviceOutcome?: ServiceOutcome;
+}
+
+/** The court or authority that issued the document (Juridiction). */
+export interface Court {
+  /** Name of the court (Nom). */
+  name: string;
+  /** Its address, as one text (Adresse). */
+  address: string;
+}
+
+/** judicial or extrajudicial act (NatureActe, code table justice-act-natures). */
+export type ActNature = "judicial" | "extrajudicial";
+
+/** How the document is to be served (ModeSignification, code table justice-service-methods): simple-delivery (remise simple, to an addressee who accepts it), legal-forms (the forms of the law of the place), particular-method (a method the requesting court asked for). */
+export type ServiceMethod = "simple-delivery" | "legal-forms" | "particular-method";
+
+/** The person to serve (Destinataire). Lighter than a person: the Ministry may not know the birth date. */
+export interface Addressee {
+  /** Family name, Latin script (Nom). */
+  familyName: string;
+  /** Given names, Latin script (Prenom). */
+  givenNames: string;
+  /** Family name, Arabic script (NomArabe), authoritative. */
+  familyNameAr?: string;
+  /** Given names, Arabic script (PrenomArabe), authoritative. */
+  givenNamesAr?: string;
+  /** Date of birth, yyyy-MM-dd (DateNaissance), when given. */
+  birthDate?: string;
+  /** CNIE number, when given. */
+  cnie?: string;
+  address: Address;
+}
+
+/** The hub's answer to the Ministry for this document in the lot acknowledgement (AccuseLot: Accepte or Rejete with a Motif). */
+export interface Intake {
+  /** accepted or rejected. */
+  outcome: "accepted" | "rejected";
+  rejectionReason?: RejectionReason;
+}
+
+/** Why a document was refused at intake (Motif, code table justice-rejection-reasons): outside-district (the address is in no post's district), missing-document, invalid-digest (a piece's SHA-256 differs), invalid-data. */
+export type RejectionReason = "outside-district" | "missing-document" | "invalid-digest" | "invalid-data";
+
+/** received-at-post → addressee-summoned → served | not-served → returned (code table justice-statuses; RECU_POSTE, DESTINATAIRE_CONVOQUE, SIGNIFIE, NON_SIGNIFIE, RETOURNE). */
+export type JudicialStatus = "received-at-post" | "addressee-summoned" | "served" | "not-served" | "returned";
+
+/** One status, as notified to the Ministry. */
+export interface JudicialStatusEntry {
+  status: JudicialStatus;
+  /** When it happened, UTC. */
+  at: string;
+  /** Comment sent with the status (commentaire). */
+  comment?: string;
+}
+
+/** What the certificate of service states (TransmettreAttestation): served how, when, where and to whom; or not served, why, and the facts. */
+export interface ServiceOutcome {
+  result: ServiceResult;
+  /** Date of service, yyyy-MM-dd (dateSignification). */
+  servedOn?: string;
+  /** Place of service (lieu). */
+  place?: string;
+  deliveredTo?: Recipient;
+  notServedReason?: NotServedReason;
+  /** Facts that prevented service, or any detail of it (faits). */
+  facts?: string;
+}
+
+/** served-legal-forms, served-simple-delivery, served-particular-method, or not-served (resultat, code table justice-service-results). */
+export type ServiceResult = "served-legal-forms" | "served-simple-delivery" | "served-particular-method" | "not-served";
+
+/** To whom the document was handed (remisA). */
+export interface Recipient {
+  /** Full name (nom). */
+  name: string;
+  /** addressee, family, employee or other (qualite, code table justice-recipient-capacities). */
+  capacity: "addressee" | "family" | "employee" | "other";
+}
+
+/** unknown-address, refused, deceased, moved, other (motifNonSignification, code table justice-not-served-reasons); other needs facts. */
+export type NotServedReason = "unknown-address" | "refused" | "deceased" | "moved" | "other";
+
+/** A national's consular registration at the post of their residence: the holder, the household registered with them, where they live and what they do. It is valid for a period and renewed; updates change only the fields that changed (DGSN sees identity changes only). */
+export interface Registration {
+  number: RegistrationNumber;
+  post: ConsularPostCode;
+  status: RegistrationStatus;
+  holder: Person;
+  /** Date of first registration, yyyy-MM-dd. */
+  registeredOn: string;
+  /** Last day of validity, yyyy-MM-dd. */
+  validUntil: string;
+  /** Spouse, children and other dependants registered with the holder. */
+  householdMembers: HouseholdMember[];
+  residenceAddress: Address;
+  /** Profession, as declared. */
+  profession?: string;
+  identityCheck?: IdentityCheck;
+}
+
+/** Consular registration number, REG-<post, 3 letters>-<year of registration>-<6 digits>, e.g. REG-BRU-2019-000042. */
+export type RegistrationNumber = string;
+
+/** pending: asked for, not yet granted; active; expired: past validUntil, not renewed; cancelled (moved to another district, deceased, on request). */
+export type RegistrationStatus = "pending" | "active" | "expired" | "cancelled";
+
+/** A person registered with the holder. */
+export interface HouseholdMember {
+  person: Person;
+  /** The member's relationship to the holder. */
+  relationship: "spouse" | "child" | "parent" | "other";
+}
+
 /** Canonical name (as used by `target:` in mapping files) → its type. */
 export interface CanonicalTypes {
   person: Person;
   'licence-verification': LicenceVerification;
+  document: Document;
+  deceased: Deceased;
+  repatriation: Repatriation;
+  'consular-post': ConsularPost;
+  request: Request;
+  appointment: Appointment;
+  payment: Payment;
+  exchange: Exchange;
+  clearance: Clearance;
+  'identity-check': IdentityCheck;
+  'judicial-document': JudicialDocument;
+  registration: Registration;
 }
 
 export type CanonicalName = keyof CanonicalTypes;
