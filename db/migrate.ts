@@ -3,6 +3,8 @@ import * as initial from './migrations/001_initial';
 import * as sftpProcessedFiles from './migrations/002_sftp_processed_files';
 import { schedulerMigration } from '../broker/scheduler';
 import * as ledgerFunctions from './migrations/004_ledger_functions';
+import * as narsaBatches from './migrations/040_narsa_batches';
+import * as registrations from './migrations/020_registrations';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list runs from sources (tests)
@@ -13,6 +15,8 @@ const migrations: Record<string, Knex.Migration> = {
   '002_sftp_processed_files': sftpProcessedFiles,
   '003_scheduler_leases_and_feed_cursors': schedulerMigration,
   '004_ledger_functions': ledgerFunctions,
+  '040_narsa_batches': narsaBatches,
+  '020_registrations': registrations,
 };
 
 const source: Knex.MigrationSource<string> = {
