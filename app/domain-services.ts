@@ -1,7 +1,9 @@
+import type { Knex } from 'knex';
 import type { ServiceSchema } from 'moleculer';
 import type { ConsularPost, ServiceDefinition } from '../config/catalogue-types';
 import type { HubConfig } from '../config/schema';
 import { createLicenceAuthenticationService } from '../services/licence-authentication/service';
+import { registrationServices } from './registration-wiring';
 
 export interface DomainServiceDeps {
   config: HubConfig;
@@ -9,6 +11,8 @@ export interface DomainServiceDeps {
   services: ServiceDefinition[];
   /** Font with Arabic glyphs for the documents, when one is configured or found. */
   arabicFont?: Uint8Array;
+  /** The hub's database, for the services that keep a registry of their own (consular registration). */
+  db?: Knex;
 }
 
 /**
@@ -19,5 +23,6 @@ export interface DomainServiceDeps {
 export function domainServices(deps: DomainServiceDeps): ServiceSchema[] {
   return [
     createLicenceAuthenticationService({ posts: deps.posts, arabicFont: deps.arabicFont }),
+    ...registrationServices(deps),
   ];
 }

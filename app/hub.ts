@@ -98,7 +98,7 @@ export async function startHub(config: HubConfig): Promise<Hub> {
 
   broker.createService(createCatalogueService({ services, posts }));
   broker.createService(createRequestsService({ store: createRequestStore(db, { poolMax: config.databasePoolMax }), services, posts }));
-  for (const schema of domainServices({ config, posts, services, arabicFont: loadArabicFont(config.documents.arabicFontPath) })) broker.createService(schema);
+  for (const schema of domainServices({ config, posts, services, db, arabicFont: loadArabicFont(config.documents.arabicFontPath) })) broker.createService(schema);
   broker.createService(createHubService({ db, broker, connectors }));
   if (config.outbox.enabled) broker.createService(createDeliveryService(relay));
   await broker.start();
