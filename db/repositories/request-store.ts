@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { DocumentModel, HistoryModel, RequestModel } from '../models';
 import { SubmissionBatcher } from './submission-batcher';
 import { createRequestQueries } from './request-queries';
+import { createRequestDataQueries } from './request-data-queries';
 import type {
   CreateOutcome, DocumentDraft, DocumentMeta, ExchangeView, HistoryEntry, ListFilter, NewRequest, OutboxDraft,
   RequestDetails, RequestRecord, RequestStore, Transition, TransitionOutcome,
@@ -49,6 +50,7 @@ export function createRequestStore(db: Knex, opts: { poolMax?: number } = {}): R
   const batcher = new SubmissionBatcher(db, { maxBatch: 64, maxInFlight: Math.max(1, Math.floor((opts.poolMax ?? 10) / 2)) });
   return {
     ...createRequestQueries(db),
+    ...createRequestDataQueries(db),
     async create(input: NewRequest, idem): Promise<CreateOutcome> {
       const year = input.history[0]?.at.slice(0, 4) ?? new Date().toISOString().slice(0, 4);
       const r = await batcher.submit({

@@ -1,4 +1,5 @@
 import type { RequestQueryStore } from './queries';
+import type { RequestDataQueryStore } from './data-queries';
 
 /**
  * What the request lifecycle needs from the world, as interfaces: the database implementation lives in
@@ -81,7 +82,7 @@ export type TransitionOutcome = { kind: 'applied'; request: RequestRecord } | { 
 
 export interface ListFilter { post?: string; ownerSub?: string; status?: string; service?: string; page: number; pageSize: number }
 
-export interface RequestStore extends RequestQueryStore {
+export interface RequestStore extends RequestQueryStore, RequestDataQueryStore {
   create(request: NewRequest, idempotency: { key: string; bodySha256: string }): Promise<CreateOutcome>;
   find(id: string): Promise<RequestRecord | undefined>;
   details(id: string): Promise<RequestDetails | undefined>;

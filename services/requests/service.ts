@@ -7,8 +7,11 @@ import { canonicalJson } from './canonical-json';
 import { createSubmissionValidator } from './data-validation';
 import type { RenderedDocument, SubmissionPlan } from './handler-contract';
 import { assertMayView, resolveAction } from './lifecycle';
+import { runActionHook, validateActionData } from './action-hook';
 import type { DocumentDraft, OutboxDraft, RequestDetails, RequestStore } from './ports';
 import { requestQueryActions } from './queries';
+import { requestDataQueryActions } from './data-queries';
+import { partnerIntakeActions } from './partner-intake';
 
 export interface RequestsDeps {
   store: RequestStore;
@@ -59,6 +62,8 @@ export function createRequestsService(deps: RequestsDeps): ServiceSchema {
     name: 'requests',
     actions: {
       ...requestQueryActions(store),
+      ...requestDataQueryActions(store),
+      ...partnerIntakeActions({ store, services: deps.services, now: deps.now }),
       create: {
         roles: ['citizen', 'agent'],
         params: { service: 'string', post: 'string', applicant: 'object', data: 'object', idempotencyKey: { type: 'string', min: 1, max: 200 } },
