@@ -5,6 +5,7 @@
  * Layout read (see mappings/README.md):
  *   mappings/codes/<name>.yaml                          code tables, by name
  *   mappings/partners/<partner>/<message>.<in|out>.yaml mappings, id `<partner>/<message>.<in|out>`
+ *   mappings/partners/<partner>/schemas/<message>.schema.json   partner message schemas (targets of `.out` mappings)
  * `*.test.yaml` files and `fixtures/` folders are golden examples, read by mappings/golden.test.ts only.
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -55,8 +56,32 @@ export async function readMappingSources(dir: string = resolveMappingsDir()): Pr
     }
     mappings.push({ id: relative.slice(0, -'.yaml'.length), origin, content: await readYaml(path.join(partnersDir, relative), problems, origin) });
   }
+  const partnerSchemas = existsSync(partnersDir) ? await readPartnerSchemas(partnersDir, problems) : [];
   if (problems.length > 0) throw new MappingDefinitionError(problems);
-  return { codeTables, mappings };
+  return { codeTables, mappings, partnerSchemas };
+}
+
+/** `partners/<partner>/schemas/<message>.schema.json`, named `<partner>/<message>`. */
+async function readPartnerSchemas(partnersDir: string, problems: DefinitionProblem[]): Promise<NonNullable<MappingSources['partnerSchemas']>> {
+  const out: Array<NonNullable<MappingSources['partnerSchemas']>[number]> = [];
+  const partners = (await readdir(partnersDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  for (const partner of partners) {
+    const schemasDir = path.join(partnersDir, partner, 'schemas');
+    if (!existsSync(schemasDir)) continue;
+    for (const file of (await readdir(schemasDir)).sort()) {
+      const origin = path.posix.join('partners', partner, 'schemas', file);
+      if (!file.endsWith('.schema.json')) {
+        problems.push({ origin, path: '/', message: 'a file under partners/<partner>/schemas/ must be <message>.schema.json' });
+        continue;
+      }
+      try {
+        out.push({ name: `${partner}/${file.slice(0, -'.schema.json'.length)}`, origin, content: JSON.parse(await readFile(path.join(schemasDir, file), 'utf8')) });
+      } catch (error) {
+        problems.push({ origin, path: '/', message: `not valid JSON (${(error as Error).message})` });
+      }
+    }
+  }
+  return out;
 }
 
 /** Reads, parses and compiles all mappings: call once at start and keep the set. */

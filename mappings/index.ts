@@ -5,6 +5,8 @@
 export { compileMappingSet, MappingDefinitionError } from './engine/mapping-set';
 export type { CompiledMapping, MappingSet, MappingSources } from './engine/mapping-set';
 export type { CodeTable } from './engine/code-tables';
+export type { PartnerSchemaSource } from './engine/partner-schemas';
+export { OUTPUT_FORMATS } from './engine/formatting';
 export type { DefinitionProblem, MappingError, MappingResult } from './engine/types';
 export { CANONICAL_SCHEMAS, compileCanonicalValidators, isCanonicalName } from './canonical';
 export type * from './canonical/types';

@@ -10,6 +10,10 @@ export interface CodeTable {
   readonly description: string;
   /** The canonical value for a code, or undefined when the code is not in the table. */
   lookup(code: string): string | undefined;
+  /** The code of a canonical value (outbound, `reverse: true`), or undefined when no code has that value. */
+  codeOf(value: string): string | undefined;
+  /** Canonical values that several codes share: a reverse lookup of them would have to guess. */
+  readonly sharedValues: readonly string[];
   /** Label of a code in a language (`fr`, `en`, `ar`, `es`…), when the table has labels. */
   label(code: string, language: string): string | undefined;
   readonly codes: readonly string[];
@@ -26,10 +30,18 @@ export function compileCodeTable(name: string, definition: CodeTableDefinition):
       if (entry.labels) labels.set(code, entry.labels);
     }
   }
+  const codes = new Map<string, string>();
+  const shared = new Set<string>();
+  for (const [code, value] of values) {
+    if (codes.has(value)) shared.add(value);
+    else codes.set(value, code);
+  }
   return {
     name,
     description: definition.description,
     lookup: (code) => values.get(code),
+    codeOf: (value) => (shared.has(value) ? undefined : codes.get(value)),
+    sharedValues: [...shared],
     label: (code, language) => {
       const byLanguage = labels.get(code);
       return byLanguage && Object.prototype.hasOwnProperty.call(byLanguage, language) ? byLanguage[language] : undefined;

@@ -6,6 +6,7 @@
 import type { CodeTable } from './code-tables';
 import { compileCondition, type Predicate } from './conditions';
 import { DATE_CONVERSIONS } from './dates';
+import { compileFormatter } from './formatting';
 import { compilePath, fillTemplate, joinSourceTemplate, type CompiledPath } from './paths';
 import type { TargetNode, TargetSchemas } from './target-schema';
 import type { DefinitionProblem, FieldRuleDefinition, FieldSpecDefinition, FieldsDefinition, MappingError } from './types';
@@ -28,6 +29,8 @@ export interface CompileContext {
   codeTables: ReadonlyMap<string, CodeTable>;
   targets: TargetSchemas;
   problems: DefinitionProblem[];
+  /** The declared input schema (`input:`), whose fields `from:` paths must name; absent: paths are not checked. */
+  input?: { name: string; root: TargetNode };
 }
 
 export interface Place {
@@ -38,6 +41,8 @@ export interface Place {
   /** Source path of the current scope, `[]` standing for list indices; '' at the root. */
   sourceScope: string;
   target: TargetNode;
+  /** The input schema node of the current scope, when an input schema is declared and the scope is known in it. */
+  input?: TargetNode;
 }
 
 const NOTHING: Produce = () => undefined;
@@ -69,13 +74,13 @@ function compileEntries(entries: FieldEntry[], place: Place, ctx: CompileContext
   for (const [key, { own, nested }] of tree) {
     const definitionPath = own?.definitionPath ?? nested[0].definitionPath;
     if (own && nested.length > 0) {
-      ctx.problems.push({ origin: ctx.origin, path: definitionPath, message: `"${key}" has both its own rule and dotted sub-fields: put the sub-fields under its fields:` });
+      ctx.problems.push({ origin: ctx.origin, path: definitionPath, target: `${place.targetTemplate}/${key}`, message: `"${key}" has both its own rule and dotted sub-fields: put the sub-fields under its fields:` });
       continue;
     }
     const targetTemplate = `${place.targetTemplate}/${key}`;
     const target = ctx.targets.property(place.target, key);
     if (!target) {
-      ctx.problems.push({ origin: ctx.origin, path: definitionPath, message: `the target has no field ${targetTemplate}` });
+      ctx.problems.push({ origin: ctx.origin, path: definitionPath, target: targetTemplate, message: `the target has no field ${targetTemplate}` });
       continue;
     }
     const childPlace: Place = { ...place, definitionPath, targetTemplate, target };
@@ -119,34 +124,95 @@ function compileSpec(spec: FieldSpecDefinition, place: Place, ctx: CompileContex
 
 function compileWhen(rule: FieldRuleDefinition, place: Place, ctx: CompileContext): Predicate | undefined {
   if (rule.when === undefined) return undefined;
+  if (ctx.input) {
+    const conditions = Array.isArray(rule.when) ? rule.when : [rule.when];
+    conditions.forEach((condition, i) => {
+      const path = compilePathQuietly(condition.path);
+      const at = `${place.definitionPath}/when${Array.isArray(rule.when) ? `/${i}` : ''}`;
+      if (path) inputNode(path, place, ctx, (message) => pushProblem(ctx, at, place, message));
+    });
+  }
   try {
     return compileCondition(rule.when);
   } catch (error) {
-    ctx.problems.push({ origin: ctx.origin, path: `${place.definitionPath}/when`, message: (error as Error).message });
+    pushProblem(ctx, `${place.definitionPath}/when`, place, (error as Error).message);
     return () => false;
   }
 }
 
+function pushProblem(ctx: CompileContext, definitionPath: string, place: Place, message: string): Produce {
+  ctx.problems.push({ origin: ctx.origin, path: definitionPath, target: place.targetTemplate || '/', message });
+  return NOTHING;
+}
+
+/** Keywords that make a rule a leaf (a value from the source, converted). */
+const LEAF_KEYWORDS = ['const', 'default', 'code', 'reverse', 'date', 'format', 'timeZone', 'join', 'separator', 'case'] as const;
+/** Conversions: a leaf takes at most one. */
+const CONVERSIONS = ['code', 'date', 'format'] as const;
+
 function compileRule(rule: FieldRuleDefinition, place: Place, ctx: CompileContext): Produce {
-  const problem = (message: string): Produce => {
-    ctx.problems.push({ origin: ctx.origin, path: place.definitionPath, message });
-    return NOTHING;
-  };
+  const problem = (message: string): Produce => pushProblem(ctx, place.definitionPath, place, message);
   const has = (key: keyof FieldRuleDefinition): boolean => rule[key] !== undefined || (key === 'const' && 'const' in rule);
   if (rule.fields !== undefined) {
-    const misplaced = (['const', 'default', 'code', 'date'] as const).filter(has);
+    const misplaced = LEAF_KEYWORDS.filter(has);
     if (misplaced.length > 0) return problem(`a group (fields:) cannot have ${misplaced.join(', ')}: put them on its fields`);
     if (has('from') && has('each')) return problem('a group takes either from: (one object) or each: (a list), not both');
     return rule.each !== undefined ? compileEach(rule.each, rule.fields, place, ctx, problem) : compileGroup(rule.from, rule.fields, place, ctx, problem);
   }
   if (has('each')) return problem('each: needs fields: describing one element');
   if (has('const')) {
-    const extra = (['from', 'default', 'code', 'date'] as const).filter(has);
+    const extra = (['from', ...LEAF_KEYWORDS.filter((k) => k !== 'const')] as const).filter(has);
     return extra.length > 0 ? problem(`const: cannot be combined with ${extra.join(', ')}`) : constant(rule.const);
   }
-  if (rule.from === undefined) return problem('a rule needs from:, const: or fields:');
+  if (has('reverse') && !has('code')) return problem('reverse: goes with code: (canonical value → the code of that table)');
+  if (has('separator') && !has('join')) return problem('separator: goes with join:');
+  if (has('timeZone') && !has('format')) return problem('timeZone: goes with format: local-date-time');
+  if (has('join')) {
+    if (has('from')) return problem('a rule takes either from: or join:, not both');
+    const extra = CONVERSIONS.filter(has);
+    if (extra.length > 0) return problem(`join: gives text and cannot be combined with ${extra.join(', ')}`);
+    return compileJoin(rule, rule.join ?? [], place, ctx, problem);
+  }
+  if (rule.from === undefined) return problem('a rule needs from:, join:, const: or fields:');
   if (has('code') && has('date')) return problem('a rule takes either code: or date:, not both');
+  const conversions = CONVERSIONS.filter(has);
+  if (conversions.length > 1) return problem(`a rule takes one of code:, date:, format:, not ${conversions.join(' and ')}`);
   return compileLeaf(rule, rule.from, place, ctx, problem);
+}
+
+function compilePathQuietly(path: string): CompiledPath | undefined {
+  try {
+    return compilePath(path);
+  } catch {
+    return undefined; // reported where the path is compiled for use
+  }
+}
+
+/**
+ * The input schema node a source path leads to, or undefined when no input schema is declared or the
+ * scope is unknown in it. A path the input schema does not have is a problem at load.
+ */
+function inputNode(path: CompiledPath, place: Place, ctx: CompileContext, problem: (message: string) => Produce): TargetNode | undefined {
+  if (!ctx.input) return undefined;
+  let node = path.fromRoot ? ctx.input.root : place.input;
+  if (!node) return undefined;
+  const scope = path.fromRoot ? '' : place.sourceScope;
+  let walked = '';
+  for (const step of path.steps) {
+    if (step.kind === 'key') {
+      walked = walked === '' ? step.key : `${walked}.${step.key}`;
+      node = ctx.targets.property(node, step.key);
+    } else {
+      walked += step.kind === 'all' ? '[]' : `[${step.index}]`;
+      node = ctx.targets.items(node as TargetNode);
+    }
+    if (!node) {
+      const shown = scope === '' ? walked : `${scope}.${walked}`;
+      problem(step.kind === 'key' ? `the input ${ctx.input.name} has no field ${shown}` : `${shown}: the input ${ctx.input.name} has no list there`);
+      return undefined;
+    }
+  }
+  return node;
 }
 
 function compilePathOr(path: string, problem: (message: string) => Produce): CompiledPath | undefined {
@@ -164,7 +230,8 @@ function compileGroup(from: string | undefined, fields: FieldsDefinition, place:
   if (!scopePath) return NOTHING;
   if (scopePath.spreads) return problem(`from: of a group cannot contain []: use each: for lists`);
   const sourceScope = joinSourceTemplate(place.sourceScope, scopePath);
-  const inner = compileFields(fields, { ...place, definitionPath: `${place.definitionPath}/fields`, sourceScope }, ctx);
+  const input = inputNode(scopePath, place, ctx, problem);
+  const inner = compileFields(fields, { ...place, definitionPath: `${place.definitionPath}/fields`, sourceScope, input }, ctx);
   const get = scopePath.get;
   return (scope, run) => {
     const value = get(scope, run.root);
@@ -179,7 +246,10 @@ function compileEach(each: string, fields: FieldsDefinition, place: Place, ctx: 
   const items = ctx.targets.items(place.target);
   if (!items) return problem(`each: needs a list in the target, and ${place.targetTemplate} is not one`);
   const sourceTemplate = joinSourceTemplate(place.sourceScope, listPath);
-  const item = compileFields(fields, { definitionPath: `${place.definitionPath}/fields`, targetTemplate: `${place.targetTemplate}/*`, sourceScope: `${sourceTemplate}[]`, target: items }, ctx);
+  const listInput = inputNode(listPath, place, ctx, problem);
+  const itemInput = listInput && ctx.targets.items(listInput);
+  if (listInput && !itemInput) problem(`each: ${sourceTemplate} is not a list in the input ${ctx.input?.name}`);
+  const item = compileFields(fields, { definitionPath: `${place.definitionPath}/fields`, targetTemplate: `${place.targetTemplate}/*`, sourceScope: `${sourceTemplate}[]`, target: items, input: itemInput }, ctx);
   const get = listPath.get;
   const notAList = reporter(place.targetTemplate, sourceTemplate, 'must be a list');
   return (scope, run) => {
@@ -208,6 +278,7 @@ function compileLeaf(rule: FieldRuleDefinition, from: string, place: Place, ctx:
   const sourceTemplate = joinSourceTemplate(place.sourceScope, path);
   const targetTemplate = path.spreads ? `${place.targetTemplate}/*` : place.targetTemplate;
   if (path.spreads && !ctx.targets.items(place.target)) return problem(`from: with [] gives a list, and ${place.targetTemplate} is not one`);
+  inputNode(path, place, ctx, problem);
   const convert = compileConversion(rule, targetTemplate, sourceTemplate, ctx, problem);
   const fallback = rule.default === undefined ? undefined : constant(rule.default);
   const get = path.get;
@@ -237,6 +308,54 @@ function compileLeaf(rule: FieldRuleDefinition, from: string, place: Place, ctx:
 }
 
 function compileConversion(rule: FieldRuleDefinition, targetTemplate: string, sourceTemplate: string, ctx: CompileContext, problem: (message: string) => Produce): Convert {
+  const convert = compileValueConversion(rule, targetTemplate, sourceTemplate, ctx, problem);
+  return rule.case === undefined ? convert : withCase(convert, rule.case, reporter(targetTemplate, sourceTemplate, `must be text to be put in ${rule.case} case`));
+}
+
+function withCase(convert: Convert, letterCase: 'upper' | 'lower', notText: (run: Run) => typeof FAILED): Convert {
+  const upper = letterCase === 'upper';
+  return (value, run) => {
+    const converted = convert(value, run);
+    if (converted === FAILED) return converted;
+    if (typeof converted !== 'string') return notText(run);
+    return upper ? converted.toUpperCase() : converted.toLowerCase();
+  };
+}
+
+function compileValueConversion(rule: FieldRuleDefinition, targetTemplate: string, sourceTemplate: string, ctx: CompileContext, problem: (message: string) => Produce): Convert {
+  if (rule.code !== undefined && rule.reverse === true) {
+    const table = ctx.codeTables.get(rule.code);
+    if (!table) {
+      problem(`no code table named ${rule.code}`);
+      return copy;
+    }
+    if (table.sharedValues.length > 0) {
+      problem(`reverse: needs one code per value, and code table ${table.name} gives several codes the value(s) ${table.sharedValues.map(quoteCode).join(', ')}`);
+      return copy;
+    }
+    const notAValue = reporter(targetTemplate, sourceTemplate, `must be a value (string) of code table ${table.name}`);
+    return (value, run) => {
+      if (typeof value !== 'string') return notAValue(run);
+      const code = table.codeOf(value);
+      if (code !== undefined) return code;
+      return report(run, targetTemplate, sourceTemplate, `no code for the value ${quoteCode(value)} in code table ${table.name}`);
+    };
+  }
+  if (rule.format !== undefined) {
+    let formatter;
+    try {
+      formatter = compileFormatter(rule.format, rule.timeZone);
+    } catch (error) {
+      problem((error as Error).message);
+      return copy;
+    }
+    const format = formatter;
+    const invalid = reporter(targetTemplate, sourceTemplate, rule.format.includes('date-time') ? 'is not a canonical date-time (RFC 3339 with an offset)' : 'is not a canonical date (yyyy-MM-dd)');
+    return (value, run) => {
+      const formatted = typeof value === 'string' ? format(value) : undefined;
+      return formatted === undefined ? invalid(run) : formatted;
+    };
+  }
   if (rule.code !== undefined) {
     const table = ctx.codeTables.get(rule.code);
     if (!table) {
@@ -261,6 +380,42 @@ function compileConversion(rule: FieldRuleDefinition, targetTemplate: string, so
     };
   }
   return copy;
+}
+
+/** `join: [paths]`: the values that are there, as text, `separator` between them; none there: the field is absent. */
+function compileJoin(rule: FieldRuleDefinition, join: string[], place: Place, ctx: CompileContext, problem: (message: string) => Produce): Produce {
+  const getters: Array<CompiledPath['get']> = [];
+  const notText: Array<(run: Run) => typeof FAILED> = [];
+  for (const part of join) {
+    const path = compilePathOr(part, problem);
+    if (!path) continue;
+    if (path.spreads) return problem('join: parts are single values, without []');
+    inputNode(path, place, ctx, problem);
+    getters.push(path.get);
+    notText.push(reporter(place.targetTemplate, joinSourceTemplate(place.sourceScope, path), 'must be text or a number to be joined'));
+  }
+  const separator = rule.separator ?? ' ';
+  const fallback = rule.default === undefined ? undefined : constant(rule.default);
+  const upper = rule.case === 'upper';
+  const lower = rule.case === 'lower';
+  const count = getters.length;
+  return (scope, run) => {
+    let out: string | undefined;
+    let failed = false;
+    for (let i = 0; i < count; i++) {
+      const value = getters[i](scope, run.root);
+      if (value === undefined || value === null || value === '') continue;
+      if (typeof value !== 'string' && typeof value !== 'number') {
+        notText[i](run);
+        failed = true;
+        continue;
+      }
+      out = out === undefined ? String(value) : `${out}${separator}${value}`;
+    }
+    if (failed) return FAILED;
+    if (out === undefined) return fallback ? fallback(scope, run) : undefined;
+    return upper ? out.toUpperCase() : lower ? out.toLowerCase() : out;
+  };
 }
 
 /** Lists are copied so that the output never aliases the input message. */

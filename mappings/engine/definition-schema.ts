@@ -6,6 +6,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { DATE_FORMATS } from './dates';
+import { OUTPUT_FORMATS } from './formatting';
 import type { CodeTableDefinition, DefinitionProblem, MappingDefinition } from './types';
 
 const condition = {
@@ -31,6 +32,7 @@ const mappingFileSchema = {
   properties: {
     source: { type: 'string', minLength: 1 },
     target: { type: 'string', minLength: 1 },
+    input: { type: 'string', minLength: 1 },
     description: { type: 'string' },
     fields: { $ref: '#/$defs/fields' },
   },
@@ -54,7 +56,13 @@ const mappingFileSchema = {
         const: {},
         default: {},
         code: { type: 'string', minLength: 1 },
+        reverse: { type: 'boolean' },
         date: { enum: DATE_FORMATS },
+        format: { enum: OUTPUT_FORMATS },
+        timeZone: { type: 'string', minLength: 1 },
+        join: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+        separator: { type: 'string' },
+        case: { enum: ['upper', 'lower'] },
         when: { if: { type: 'array' }, then: { type: 'array', minItems: 1, items: condition }, else: condition },
         each: { type: 'string', minLength: 1 },
         fields: { $ref: '#/$defs/fields' },

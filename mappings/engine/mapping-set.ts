@@ -7,7 +7,9 @@ import { CANONICAL_SCHEMAS, compileCanonicalValidators, isCanonicalName, type Ca
 import { checkLabels, compileCodeTable, type CodeTable } from './code-tables';
 import { compileFields, FAILED, type CompileContext, type Run } from './compile';
 import { compileDefinitionValidators } from './definition-schema';
-import { targetSchemas } from './target-schema';
+import { compilePartnerSchemas, PARTNER_TARGET_PREFIX, type PartnerSchemaSource } from './partner-schemas';
+import { targetSchemas, type TargetNode } from './target-schema';
+import type { ValidateFunction } from 'ajv';
 import type { DefinitionProblem, MappingError, MappingResult } from './types';
 import { schemaErrors } from './validate-output';
 
@@ -16,13 +18,18 @@ export interface MappingSources {
   codeTables: ReadonlyArray<{ name: string; origin: string; content: unknown }>;
   /** Mappings by id (`<partner>/<message>.<in|out>`, e.g. `narsa/licence-check.in`). */
   mappings: ReadonlyArray<{ id: string; origin: string; content: unknown }>;
+  /** Partner message schemas by name (`<partner>/<message>`, file `partners/<partner>/schemas/<message>.schema.json`). */
+  partnerSchemas?: readonly PartnerSchemaSource[];
 }
 
 export interface CompiledMapping<T> {
   readonly id: string;
   /** What the mapping reads, as its file describes it. */
   readonly source: string;
-  readonly target: CanonicalName;
+  /** A canonical schema name (inbound), or `partner:<partner>/<message>` (outbound). */
+  readonly target: string;
+  /** The canonical schema of the input, when the file declares one (`input:`). */
+  readonly input?: CanonicalName;
   /** Maps one message; never throws for bad input: the errors say which fields and why. */
   map(input: unknown): MappingResult<T>;
   /** Like map, but throws HubError MAPPING_FAILED (with the field errors) when the input does not map. */
@@ -38,14 +45,34 @@ export interface MappingSet {
   codeTable(name: string): CodeTable | undefined;
 }
 
+/**
+ * The schema and validator of a mapping's target, or why there is none. An `.out` mapping writes a
+ * partner message of its own partner; an `.in` mapping writes a canonical document.
+ */
+function resolveTarget(id: string, target: string, partnerSchemas: ReturnType<typeof compilePartnerSchemas>, validators: Record<string, ValidateFunction>):
+  { schema: Record<string, unknown>; validate: ValidateFunction } | string {
+  const outbound = id.endsWith('.out');
+  if (target.startsWith(PARTNER_TARGET_PREFIX)) {
+    const partner = id.split('/')[0];
+    if (!outbound) return `${target} is a partner message: only an outbound mapping (<message>.out.yaml) writes one`;
+    if (!target.startsWith(`${PARTNER_TARGET_PREFIX}${partner}/`)) return `an outbound mapping of ${partner} writes a message of ${partner} (partner:${partner}/<message>), not ${target}`;
+    const compiled = partnerSchemas.get(target);
+    if (!compiled) return `no partner schema ${target} (expected in partners/${target.slice(PARTNER_TARGET_PREFIX.length).replace('/', '/schemas/')}.schema.json, and closed)`;
+    return compiled;
+  }
+  if (outbound) return `an outbound mapping writes a partner message: target: partner:<partner>/<message>, not ${target}`;
+  if (!isCanonicalName(target)) return `no canonical schema named ${target} (known: ${Object.keys(CANONICAL_SCHEMAS).join(', ')})`;
+  return { schema: CANONICAL_SCHEMAS[target], validate: validators[target] };
+}
+
 /** Every problem of every file, reported together: fixing one file at a time is slow. */
 export class MappingDefinitionError extends HubError {
   readonly problems: readonly DefinitionProblem[];
 
   constructor(problems: readonly DefinitionProblem[]) {
-    const summary = problems.slice(0, 5).map((p) => `${p.origin}#${p.path}: ${p.message}`).join('; ');
+    const summary = problems.slice(0, 5).map((p) => `${p.origin}#${p.path}${p.target ? ` (target ${p.target})` : ''}: ${p.message}`).join('; ');
     super('CONFIG_INVALID', `mappings do not compile: ${summary}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`, {
-      errors: problems.map((p) => ({ path: `${p.origin}#${p.path}`, message: p.message })),
+      errors: problems.map((p) => ({ path: `${p.origin}#${p.path}`, message: p.target ? `(target ${p.target}) ${p.message}` : p.message })),
     });
     this.name = 'MappingDefinitionError';
     this.problems = problems;
@@ -66,8 +93,9 @@ export function compileMappingSet(sources: MappingSources): MappingSet {
     codeTables.set(name, compileCodeTable(name, checked.definition));
   }
 
-  const validators = compileCanonicalValidators();
-  const targets = targetSchemas(Object.values(CANONICAL_SCHEMAS));
+  const validators = compileCanonicalValidators() as unknown as Record<string, ValidateFunction>;
+  const partnerSchemas = compilePartnerSchemas(sources.partnerSchemas ?? [], problems);
+  const targets = targetSchemas([...Object.values(CANONICAL_SCHEMAS), ...[...partnerSchemas.values()].map((p) => p.schema)]);
   const mappings = new Map<string, CompiledMapping<unknown>>();
   for (const { id, origin, content } of sources.mappings) {
     const checked = definitions.mapping(origin, content);
@@ -75,15 +103,23 @@ export function compileMappingSet(sources: MappingSources): MappingSet {
     const definition = checked.definition;
     if (!definition) continue;
     if (mappings.has(id)) problems.push({ origin, path: '/', message: `a second mapping has the id ${id}` });
-    if (!isCanonicalName(definition.target)) {
-      problems.push({ origin, path: '/target', message: `no canonical schema named ${definition.target} (known: ${Object.keys(CANONICAL_SCHEMAS).join(', ')})` });
+    const resolved = resolveTarget(id, definition.target, partnerSchemas, validators);
+    if (typeof resolved === 'string') {
+      problems.push({ origin, path: '/target', message: resolved });
       continue;
     }
     const target = definition.target;
-    const ctx: CompileContext = { origin, codeTables, targets, problems };
-    const produce = compileFields(definition.fields, { definitionPath: '/fields', targetTemplate: '', sourceScope: '', target: targets.root(CANONICAL_SCHEMAS[target]) }, ctx);
-    const validate = validators[target] as (value: unknown) => boolean;
-    const validateErrors = (): Parameters<typeof schemaErrors>[0] => (validators[target].errors ?? []);
+    const input = definition.input;
+    if (input !== undefined && !isCanonicalName(input)) {
+      problems.push({ origin, path: '/input', message: `no canonical schema named ${input} (known: ${Object.keys(CANONICAL_SCHEMAS).join(', ')})` });
+      continue;
+    }
+    const ctx: CompileContext = { origin, codeTables, targets, problems, ...(input ? { input: { name: input, root: targets.root(CANONICAL_SCHEMAS[input]) } } : {}) };
+    const root: TargetNode = targets.root(resolved.schema);
+    const produce = compileFields(definition.fields, { definitionPath: '/fields', targetTemplate: '', sourceScope: '', target: root, ...(ctx.input ? { input: ctx.input.root } : {}) }, ctx);
+    const validator = resolved.validate;
+    const validate = validator as (value: unknown) => boolean;
+    const validateErrors = (): Parameters<typeof schemaErrors>[0] => (validator.errors ?? []);
 
     const map = (input: unknown): MappingResult<unknown> => {
       const run: Run = { root: input, errors: undefined, indices: [] };
@@ -97,6 +133,7 @@ export function compileMappingSet(sources: MappingSources): MappingSet {
       id,
       source: definition.source,
       target,
+      ...(input ? { input } : {}),
       map,
       mapOrThrow: (input) => {
         const result = map(input);

@@ -8,7 +8,7 @@
 
 export type Getter = (scope: unknown, root: unknown) => unknown;
 
-type Step = { kind: 'key'; key: string } | { kind: 'index'; index: number } | { kind: 'all' };
+export type Step = { kind: 'key'; key: string } | { kind: 'index'; index: number } | { kind: 'all' };
 
 export interface CompiledPath {
   get: Getter;
@@ -17,6 +17,8 @@ export interface CompiledPath {
   /** The path as written, with the root marker removed; `[]` is filled with indices in error reports. */
   template: string;
   fromRoot: boolean;
+  /** The parsed steps, for checking the path against an input schema at load. */
+  steps: readonly Step[];
 }
 
 const KEY = /^[A-Za-z_$][\w$-]*$/;
@@ -41,7 +43,7 @@ export function compilePath(path: string): CompiledPath {
   const { steps, fromRoot } = parsePath(path);
   const walk = compileSteps(steps);
   const get: Getter = fromRoot ? (_scope, root) => walk(root) : (scope) => walk(scope);
-  return { get, spreads: steps.some((s) => s.kind === 'all'), template: fromRoot ? path.slice(2) : path, fromRoot };
+  return { get, spreads: steps.some((s) => s.kind === 'all'), template: fromRoot ? path.slice(2) : path, fromRoot, steps };
 }
 
 /** Joins a scope template and a relative path template for error reports. */

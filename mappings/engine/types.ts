@@ -30,7 +30,18 @@ export interface FieldRuleDefinition {
   const?: unknown;
   default?: unknown;
   code?: string;
+  /** With `code`: canonical value → the table's code (outbound). */
+  reverse?: boolean;
   date?: string;
+  /** Canonical date / date-time → the partner's spelling (outbound), see engine/formatting.ts. */
+  format?: string;
+  /** With `format: local-date-time`: the IANA zone the partner's local time is in. */
+  timeZone?: string;
+  /** Source paths whose values are joined into one text, absent parts skipped. */
+  join?: string[];
+  /** With `join`: what goes between the parts (default one space). */
+  separator?: string;
+  case?: 'upper' | 'lower';
   when?: ConditionDefinition | ConditionDefinition[];
   each?: string;
   fields?: FieldsDefinition;
@@ -45,7 +56,10 @@ export type FieldsDefinition = Record<string, FieldSpecDefinition>;
 
 export interface MappingDefinition {
   source: string;
+  /** A canonical schema name, or `partner:<partner>/<message>` (a closed partner message schema). */
   target: string;
+  /** The canonical schema of the input, when it is one: `from:` paths are then checked against it at load. */
+  input?: string;
   description?: string;
   fields: FieldsDefinition;
 }
@@ -66,5 +80,7 @@ export interface DefinitionProblem {
   origin: string;
   /** JSON pointer inside that definition. */
   path: string;
+  /** The target path (JSON pointer, `*` for list indices) of the rule at fault, when the problem is in a rule. */
+  target?: string;
   message: string;
 }
