@@ -3,7 +3,8 @@ import { HubError, type FieldError } from '../../broker/errors';
 import type { PartnerReply } from '../../broker/inbox/processor';
 import type { HubContext } from '../../broker/middlewares/types';
 import type { ConsularPost } from '../../config/catalogue-types';
-import type { RenderedDocument, SubmissionDraft, SubmissionPlan } from '../requests/handler-contract';
+import type { ActionHookParams, ActionHookResult } from '../requests/action-hook';
+import type { SubmissionDraft, SubmissionPlan } from '../requests/handler-contract';
 import type { OutboxDraft, RequestDetails } from '../requests/ports';
 import { renderRegistrationCard } from '../documents/registration-card-pdf';
 import { agenciesFor, applyChanges, changedFields } from './changes';
@@ -34,8 +35,8 @@ function identityAsk(person: Parameters<typeof canonicalPerson>[0]): OutboxDraft
 /**
  * Consular registration (new, renewal, update): one handler for the three catalogue entries. DGSN checks
  * the identity (a new registration, every renewal, an update that changes identity data); the agent
- * approves; `issue` records the registration in the registry (one per person: the number is kept across
- * posts and renewals) and renders the card.
+ * approves; `issue` (a catalogue hook) records the registration in the registry (one per person: the number
+ * is kept across posts and renewals) and renders the card, committed with the transition.
  */
 export function createRegistrationService(deps: { posts: ConsularPost[]; arabicFont?: Uint8Array; now?: () => Date }): ServiceSchema {
   const now = deps.now ?? (() => new Date());
@@ -86,11 +87,11 @@ export function createRegistrationService(deps: { posts: ConsularPost[]; arabicF
   }
 
   /** The registration as `issue` records it, from the request and (renewal, update) the registry. */
-  async function draftFor(ctx: HubContext<unknown>, request: RequestDetails): Promise<{ draft: RegistrationDraft; action: string }> {
+  async function draftFor(ctx: HubContext<unknown>, request: RequestDetails): Promise<{ draft: RegistrationDraft; verb: string }> {
     const day = today(request.post);
     if (request.service === SERVICES.new) {
       const data = request.data as unknown as NewRegistrationData;
-      return { action: 'registered', draft: { post: request.post, status: 'active', person: data.identity, residence: data.residence, household: data.household ?? [],
+      return { verb: 'registered', draft: { post: request.post, status: 'active', person: data.identity, residence: data.residence, household: data.household ?? [],
         ...(data.profession ? { profession: data.profession } : {}), registeredOn: day, validUntil: validUntilFrom(day), lastRequestReference: request.reference } };
     }
     const number = String(request.data.registrationNumber);
@@ -100,11 +101,11 @@ export function createRegistrationService(deps: { posts: ConsularPost[]; arabicF
     const applied = current.lastRequestReference === request.reference;
     if (request.service === SERVICES.renewal) {
       const validUntil = applied ? current.validUntil : renewedValidUntil(current.validUntil, day);
-      return { action: 'renewed', draft: { ...current, validUntil, lastRequestReference: request.reference } };
+      return { verb: 'renewed', draft: { ...current, validUntil, lastRequestReference: request.reference } };
     }
     const data = request.data as unknown as UpdateData;
     const next = applied ? current : applyChanges(current, changedFields(current, data.changes));
-    return { action: 'updated', draft: { ...next, lastRequestReference: request.reference } };
+    return { verb: 'updated', draft: { ...next, lastRequestReference: request.reference } };
   }
 
   return {
@@ -139,14 +140,14 @@ export function createRegistrationService(deps: { posts: ConsularPost[]; arabicF
           });
         },
       },
-      render: {
+      /** The `issue` hook: records the registration and renders the card; both commit with the transition. */
+      act: {
         visibility: 'public',
-        async handler(ctx: HubContext<{ kind: string; request: RequestDetails }>): Promise<RenderedDocument> {
-          const { kind, request } = ctx.params;
-          if (kind !== CARD_KIND) throw new HubError('INTERNAL', `no renderer for "${kind}"`);
-          const { draft, action } = await draftFor(ctx, request);
+        async handler(ctx: HubContext<ActionHookParams>): Promise<ActionHookResult> {
+          const { action, request } = ctx.params;
+          if (action !== 'issue') throw new HubError('INTERNAL', `the registration handler has no hook for "${action}"`);
+          const { draft, verb } = await draftFor(ctx, request);
           const saved = (await ctx.call('registrations.save', { draft })) as Registration;
-          await ctx.call('requests.note', { id: request.id, actor: 'hub', note: `registration ${saved.number} ${action}, valid until ${saved.validUntil}` });
           const post = posts.get(saved.post);
           const pdf = await renderRegistrationCard({
             number: saved.number, issuedAt: now().toISOString(),
@@ -154,7 +155,11 @@ export function createRegistrationService(deps: { posts: ConsularPost[]; arabicF
             person: saved.person, residence: saved.residence, household: saved.household, ...(saved.profession ? { profession: saved.profession } : {}),
             registeredOn: saved.registeredOn, validUntil: saved.validUntil,
           }, deps.arabicFont ? { arabicFont: deps.arabicFont } : {});
-          return { filename: `${saved.number}.pdf`, contentType: 'application/pdf', contentBase64: pdf.toString('base64') };
+          return {
+            note: `registration ${saved.number} ${verb}, valid until ${saved.validUntil}`,
+            results: { registration: { number: saved.number, post: saved.post, registeredOn: saved.registeredOn, validUntil: saved.validUntil } },
+            documents: [{ kind: CARD_KIND, filename: `${saved.number}.pdf`, contentType: 'application/pdf', contentBase64: pdf.toString('base64') }],
+          };
         },
       },
     },
