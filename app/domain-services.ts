@@ -3,6 +3,7 @@ import type { ServiceSchema } from 'moleculer';
 import type { ConsularPost, ServiceDefinition } from '../config/catalogue-types';
 import type { HubConfig } from '../config/schema';
 import { createLicenceAuthenticationService } from '../services/licence-authentication/service';
+import { createRemainsRepatriationService } from '../services/remains-repatriation/service';
 import { registrationServices } from './registration-wiring';
 
 export interface DomainServiceDeps {
@@ -23,6 +24,7 @@ export interface DomainServiceDeps {
 export function domainServices(deps: DomainServiceDeps): ServiceSchema[] {
   return [
     createLicenceAuthenticationService({ posts: deps.posts, arabicFont: deps.arabicFont }),
+    createRemainsRepatriationService({ posts: deps.posts, services: deps.services, arabicFont: deps.arabicFont }),
     ...registrationServices(deps),
   ];
 }
