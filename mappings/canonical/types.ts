@@ -481,8 +481,8 @@ export interface IdentityCheck {
 /** match: all data match a valid card; partial-match: some data match; no-match: unknown card or nothing matches; document-invalid: the data match but the card is revoked or expired; deceased: the data match a person recorded as deceased (code table dgsn-identity-results). */
 export type IdentityCheckOutcome = "match" | "partial-match" | "no-match" | "document-invalid" | "deceased";
 
-/** A field of the identity check, as DGSN names it. */
-export type IdentityField = "familyName" | "givenNames" | "birthDate";
+/** A field of the identity check, as DGSN names it. DGSN lists `cnie` among the matched fields whenever it knows the card (the other fields are then compared with its holder). */
+export type IdentityField = "cnie" | "familyName" | "givenNames" | "birthDate";
 
 /** A judicial or extrajudicial document ("pli de justice") the Ministry of Justice asks a consulate to serve on a national abroad, under the Hague Service Convention of 1965: the request (court, case, addressee, nature, summary, how to serve, return deadline, pieces), the hub's intake of it, its status history, and the outcome the certificate of service states. Its pieces are judicial documents: they never leave the hub except to Justice and the addressee. */
 export interface JudicialDocument {
@@ -545,10 +545,12 @@ export interface Addressee {
 
 /** The hub's answer to the Ministry for this document in the lot acknowledgement (AccuseLot: Accepte or Rejete with a Motif). */
 export interface Intake {
-  /** accepted or rejected. */
-  outcome: "accepted" | "rejected";
+  outcome: IntakeOutcome;
   rejectionReason?: RejectionReason;
 }
+
+/** accepted or rejected (AccuseLot Pli: Accepte or Rejete). */
+export type IntakeOutcome = "accepted" | "rejected";
 
 /** Why a document was refused at intake (Motif, code table justice-rejection-reasons): outside-district (the address is in no post's district), missing-document, invalid-digest (a piece's SHA-256 differs), invalid-data. */
 export type RejectionReason = "outside-district" | "missing-document" | "invalid-digest" | "invalid-data";
@@ -585,9 +587,11 @@ export type ServiceResult = "served-legal-forms" | "served-simple-delivery" | "s
 export interface Recipient {
   /** Full name (nom). */
   name: string;
-  /** addressee, family, employee or other (qualite, code table justice-recipient-capacities). */
-  capacity: "addressee" | "family" | "employee" | "other";
+  capacity: RecipientCapacity;
 }
+
+/** addressee, family, employee or other (qualite, code table justice-recipient-capacities). */
+export type RecipientCapacity = "addressee" | "family" | "employee" | "other";
 
 /** unknown-address, refused, deceased, moved, other (motifNonSignification, code table justice-not-served-reasons); other needs facts. */
 export type NotServedReason = "unknown-address" | "refused" | "deceased" | "moved" | "other";
