@@ -18,7 +18,7 @@ const DATE_FORMATTERS: Readonly<Record<string, Formatter>> = {
 };
 
 /** Formats of a canonical date-time (RFC 3339 with an offset). */
-export const DATE_TIME_FORMATS = ['local-date-time', 'iso-date-time'] as const;
+export const DATE_TIME_FORMATS = ['local-date-time', 'iso-date-time', 'dd/MM/yyyy HH:mm'] as const;
 
 export const OUTPUT_FORMATS: readonly string[] = [...Object.keys(DATE_FORMATTERS), ...DATE_TIME_FORMATS];
 
@@ -36,6 +36,15 @@ export function compileFormatter(format: string, timeZone: string | undefined): 
   if (dateFormatter || format === 'iso-date-time') {
     if (timeZone !== undefined) throw new Error(`timeZone: goes with format: local-date-time, not ${format}`);
     return dateFormatter ?? isoDateTime;
+  }
+  // The Interior's date-time (interior.md: `dd/MM/yyyy HH:mm`, Africa/Casablanca local time): local-date-time, day first, to the minute.
+  if (format === 'dd/MM/yyyy HH:mm') {
+    if (timeZone === undefined) throw new Error('format: dd/MM/yyyy HH:mm needs timeZone: (an IANA zone such as Africa/Casablanca)');
+    const local = localDateTime(timeZone);
+    return (value) => {
+      const l = local(value);
+      return l === undefined ? undefined : `${l.slice(8, 10)}/${l.slice(5, 7)}/${l.slice(0, 4)} ${l.slice(11, 16)}`;
+    };
   }
   if (format !== 'local-date-time') throw new Error(`unknown format ${format} (known: ${OUTPUT_FORMATS.join(', ')})`);
   if (timeZone === undefined) throw new Error('format: local-date-time needs timeZone: (an IANA zone such as Africa/Casablanca)');
