@@ -57,7 +57,7 @@ export function createRemainsRepatriationService(deps: { posts: ConsularPost[]; 
   }
 
   /** Records `incoming` (if it changes anything) and moves the request as the three clearances now say. */
-  async function apply(ctx: HubContext<unknown>, request: Found, incoming: Clearance, actor: string) {
+  async function apply(ctx: HubContext<unknown>, request: Found, incoming: Clearance) {
     if (!OPEN.includes(request.status)) return { applied: false, reason: `request is ${request.status}` };
     const clearances = clearancesOf(request.results);
     const current = clearances[incoming.agency];
@@ -123,14 +123,14 @@ export function createRemainsRepatriationService(deps: { posts: ConsularPost[]; 
           const request = await find(ctx, reply);
           if (!request) return { applied: false, reason: 'no repatriation request with this case reference' };
           const refused = refusedAsk(reply);
-          if (refused) return apply(ctx, request, refused, reply.partner);
+          if (refused) return apply(ctx, request, refused);
           if (reply.kind === 'dead-letter') {
             await ctx.call('requests.note', { id: request.id, actor: 'hub', note: `${reply.partner} ${reply.operation} not delivered (${reply.failure?.code ?? 'error'}): in dead letters, an engineer can replay it` });
             return { applied: false };
           }
           const incoming = clearanceOf(reply);
           if (!incoming) return { applied: false, reason: 'not a clearance' };
-          return apply(ctx, request, incoming, reply.partner);
+          return apply(ctx, request, incoming);
         },
       },
       /** The watch job's notice that arrival is near and a clearance is still pending (app/repatriation-watch.ts). */
