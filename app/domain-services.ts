@@ -3,6 +3,8 @@ import type { ServiceSchema } from 'moleculer';
 import type { ConsularPost, ServiceDefinition } from '../config/catalogue-types';
 import type { HubConfig } from '../config/schema';
 import { createLicenceAuthenticationService } from '../services/licence-authentication/service';
+import { createJudicialDocumentsService } from '../services/judicial-documents/service';
+import { createJudicialTrackingService } from '../services/judicial-documents/tracking';
 import { createRemainsRepatriationService } from '../services/remains-repatriation/service';
 import { registrationServices } from './registration-wiring';
 
@@ -24,6 +26,7 @@ export interface DomainServiceDeps {
 export function domainServices(deps: DomainServiceDeps): ServiceSchema[] {
   return [
     createLicenceAuthenticationService({ posts: deps.posts, arabicFont: deps.arabicFont }),
+    createJudicialDocumentsService({ posts: deps.posts, arabicFont: deps.arabicFont }), createJudicialTrackingService(),
     createRemainsRepatriationService({ posts: deps.posts, services: deps.services, arabicFont: deps.arabicFont }),
     ...registrationServices(deps),
   ];
