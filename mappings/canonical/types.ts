@@ -180,7 +180,7 @@ export interface Document {
 }
 
 /** Kind of document (code table document-types; agency spellings in interior-attachment-kinds and health-piece-types). */
-export type DocumentType = "death-act" | "death-certificate" | "coffin-sealing" | "burial-authorisation" | "mortuary-laissez-passer" | "sanitary-clearance" | "judicial-act" | "certificate-of-service" | "licence-attestation" | "identity-card-copy" | "passport-copy" | "residence-document-copy" | "photo" | "proof-of-address" | "civil-status-extract" | "registration-certificate" | "other";
+export type DocumentType = "death-act" | "death-certificate" | "coffin-sealing" | "burial-authorisation" | "mortuary-laissez-passer" | "sanitary-clearance" | "judicial-act" | "service-certificate" | "licence-attestation" | "licence-copy" | "cnie-copy" | "passport-copy" | "residence-document-copy" | "photo" | "residence-proof" | "civil-status-extract" | "registration-card" | "registration-certificate" | "other";
 
 /** public: may be shown to anyone with the request (e.g. an issued attestation). personal: personal data, for the person, the post's agents and partners whose purpose needs it. medical: medical secret (cause of death, medical certificates), only to Health. judicial: a judicial document, only to Justice, the addressee and the serving post. */
 export type ConfidentialityLevel = "public" | "personal" | "medical" | "judicial";
