@@ -5,6 +5,8 @@ import { XmlHttpConnector } from '../connectors/xml-http';
 import { HealthDecisionFeed } from '../connectors/partners/health/decision-feed';
 import { inboxSinks, scheduleHealthDecisionFeed } from '../connectors/partners/health/wiring';
 import type { HubConfig } from '../config/schema';
+import { SftpConnector } from '../connectors/sftp';
+import { mappingSetOnce, scheduleNarsaBatches } from './narsa-batches';
 
 export interface PartnerScheduleDeps {
   scheduler: Scheduler;
@@ -24,5 +26,10 @@ export function schedulePartnerReads(deps: PartnerScheduleDeps): void {
   if (health instanceof XmlHttpConnector) {
     scheduleHealthDecisionFeed(deps.scheduler, new HealthDecisionFeed({ db: deps.db, source: health, ...inboxSinks(deps.db) }),
       { cron: deps.config.schedules.healthDecisions, onReport: (r) => { if (r.delivered > 0) deps.poke(); } });
+  }
+  const narsaBatch = deps.connectors.get('narsa-batch');
+  if (narsaBatch instanceof SftpConnector) {
+    scheduleNarsaBatches(deps.scheduler, { db: deps.db, sftp: narsaBatch, realTime: deps.connectors.get('narsa'), mappings: mappingSetOnce, poke: deps.poke },
+      deps.config.schedules);
   }
 }

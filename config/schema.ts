@@ -78,6 +78,9 @@ export const hubConfigSchema = {
     schedules: {
       type: 'object', additionalProperties: false, default: {}, description: 'Cron expressions of the scheduled partner reads (Africa/Casablanca unless the job says otherwise)',
       properties: { healthDecisions: { type: 'string', default: '*/2 * * * *', description: 'Reading the Health decision feed' },
+        narsaVerificationFile: { type: 'string', default: '30 1 * * *', description: 'Writing the nightly NARSA VERIF file per post (Africa/Casablanca; NARSA processes at 02:00)' },
+        narsaResults: { type: 'string', default: '*/10 * * * *', description: 'Reading the NARSA RESULT files (Africa/Casablanca; a file is taken in once per content)' },
+        narsaAttestationNotice: { type: 'string', default: '15 0 * * *', description: 'Sending the NARSA ATTEST notice of the day just ended (Africa/Casablanca)' },
         justiceLots: { type: 'string', default: '*/15 * * * *', description: 'Reading the Justice lots on SFTP (justice.md: every 15 minutes)' } },
     },
     partners: {
@@ -106,6 +109,6 @@ export interface HubConfig {
   documents: { arabicFontPath?: string };
   outbox: { enabled: boolean; pollIntervalMs: number; batchSize: number; leaseMs: number; retry: RetryPolicy };
   sandbox: { enabled: boolean; narsaPort: number; narsaControlPort: number; dgsnPort: number; dgsnControlPort: number; narsaSftpPort: number; narsaSftpControlPort: number; healthPort: number; healthControlPort: number; interiorPort: number; interiorControlPort: number; justicePort: number; justiceSftpPort: number; justiceControlPort: number };
-  schedules: { healthDecisions: string; justiceLots: string };
+  schedules: { healthDecisions: string; narsaVerificationFile: string; narsaResults: string; narsaAttestationNotice: string; justiceLots: string };
   partners: Record<string, Record<string, unknown>>;
 }
