@@ -7,6 +7,9 @@ import { inboxSinks, scheduleHealthDecisionFeed } from '../connectors/partners/h
 import type { HubConfig } from '../config/schema';
 import { SftpConnector } from '../connectors/sftp';
 import { mappingSetOnce, scheduleNarsaBatches } from './narsa-batches';
+import { scheduleJusticeLots } from './justice-lots';
+import { KnexProcessedFileRegistry } from '../connectors/sftp';
+import { loadPosts } from '../config/catalogue';
 
 export interface PartnerScheduleDeps {
   scheduler: Scheduler;
@@ -31,5 +34,10 @@ export function schedulePartnerReads(deps: PartnerScheduleDeps): void {
   if (narsaBatch instanceof SftpConnector) {
     scheduleNarsaBatches(deps.scheduler, { db: deps.db, sftp: narsaBatch, realTime: deps.connectors.get('narsa'), mappings: mappingSetOnce, poke: deps.poke },
       deps.config.schedules);
+  }
+  const justiceBatch = deps.connectors.get('justice-batch');
+  if (justiceBatch instanceof SftpConnector) {
+    scheduleJusticeLots(deps.scheduler, { db: deps.db, sftp: justiceBatch, registry: new KnexProcessedFileRegistry(deps.db), posts: loadPosts(), mappings: mappingSetOnce },
+      { cron: deps.config.schedules.justiceLots, onReport: (r) => { if (r.some((lot) => lot.outcome === 'taken-in')) deps.poke(); } });
   }
 }
