@@ -29,7 +29,7 @@ import { createHubService } from './hub-service';
 import { createDeliveryService } from './delivery-service';
 import { loadPartnerBindings, resolvePartnerConfig, type PartnerBinding } from '../connectors/partners/bindings';
 import type { PartnerConnectorConfig } from '../connectors/registry';
-import { createAnswerMapper } from './answer-mapper';
+import { createPartnerMappings } from './answer-mapper';
 import { startWebhooks, type StartedWebhook } from './webhooks';
 import { startSoapCallbacks, type StartedSoapCallback } from './soap-callbacks';
 import { loadArabicFont } from './document-fonts';
@@ -71,7 +71,7 @@ export async function startHub(config: HubConfig): Promise<Hub> {
   const services = loadServiceCatalogue();
   const posts = loadPosts();
   const bindings = await loadPartnerBindings();
-  const mapper = await createAnswerMapper([...bindings.values()]);
+  const { answers: mapper, requests: requestMapper } = await createPartnerMappings([...bindings.values()]);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax });
   const db = database.knex;
   const broker = createBroker({ nodeId: config.nodeId, transporter: config.transporter, logLevel: config.logLevel, audit: createAuditWriter(db) });
@@ -79,7 +79,7 @@ export async function startHub(config: HubConfig): Promise<Hub> {
   const connectors = createConnectors(deployedPartners(bindings, config.partners), factories, { logger: connectorLog });
   await connectAll(connectors);
 
-  const deliveryDeps: DeliveryDeps = { db, connectorFor: (p) => connectors.get(p), retry: config.outbox.retry, log: broker.logger };
+  const deliveryDeps: DeliveryDeps = { db, connectorFor: (p) => connectors.get(p), retry: config.outbox.retry, requests: requestMapper, log: broker.logger };
   let amqp: AmqpDispatcher | undefined;
   let dispatcher: Dispatcher = createLocalDispatcher(deliveryDeps);
   if (config.amqpUrl) {

@@ -6,11 +6,14 @@ import { HubError, isHubError } from '../errors';
 import { appendToLedger, sha256Hex } from '../ledger/ledger';
 import { recordInbound } from '../inbox/inbox-store';
 import { countAttempt, moveToDeadLetters, reschedule, type OutboxMessage } from './outbox-store';
+import { prepareRequest, type RequestMapper } from './request-mapping';
 
 export interface DeliveryDeps {
   db: Knex;
   connectorFor(partner: string): Connector | undefined;
   retry: RetryPolicy;
+  /** The partner bindings' request mappings (`mappings.<operation>.request`); without one, the payload is sent as it is. */
+  requests?: RequestMapper;
   log: { warn(msg: string, meta?: Record<string, unknown>): void };
   random?: () => number;
 }
@@ -30,24 +33,25 @@ function classify(err: unknown): HubError {
 export async function deliverMessage(msg: OutboxMessage, deps: DeliveryDeps): Promise<DeliveryOutcome> {
   const { db } = deps;
   const connector = deps.connectorFor(msg.partner);
-  const payloadHash = sha256Hex(JSON.stringify(msg.payload));
-  if (!connector) {
-    await moveToDeadLetters(db, msg.id, { code: 'CONFIG_INVALID', message: `no connector is configured for partner "${msg.partner}"` });
-    await notifyDeadLetter(db, msg, 'CONFIG_INVALID', 'no connector configured');
-    return 'dead-lettered';
-  }
+  if (!connector) return deadLetterUnsent(msg, new HubError('CONFIG_INVALID', `no connector is configured for partner "${msg.partner}"`), deps);
+  // The partner gets what its contract says (the binding's request mapping), not the service's canonical payload.
+  const prepared = prepareRequest(msg, deps.requests);
+  if (!prepared.ok) return deadLetterUnsent(msg, prepared.error, deps);
+  const payload = prepared.payload as Record<string, unknown>;
+  // The ledger's evidence is of what was handed to the partner.
+  const payloadHash = sha256Hex(JSON.stringify(payload));
   const startedAt = Date.now();
   let answer: PartnerAnswer;
   try {
     answer = await connector.send({
-      messageId: msg.id, caseReference: msg.caseReference, partner: msg.partner, operation: msg.operation, payload: msg.payload,
+      messageId: msg.id, caseReference: msg.caseReference, partner: msg.partner, operation: msg.operation, payload,
       ...(msg.correlationId ? { correlationId: msg.correlationId } : {}),
     });
   } catch (raw) {
     return handleFailure(msg, classify(raw), Date.now() - startedAt, payloadHash, deps);
   }
-  // What was asked travels with the answer: the mapping may need it (a 404 names no licence by itself).
-  const answerPayload = { kind: 'answer', status: answer.status, body: answer.body, request: msg.payload, receivedAt: new Date().toISOString() };
+  // What was asked (as sent) travels with the answer: the mapping may need it (a 404 names no licence by itself).
+  const answerPayload = { kind: 'answer', status: answer.status, body: answer.body, request: payload, receivedAt: new Date().toISOString() };
   // One statement (hub_record_delivery, migration 004): the attempt and "delivered" on the outbox row, the out and in
   // ledger links, and the answer in the inbox, committed together.
   await db.raw('SELECT hub_record_delivery(?, ?, ?, ?, ?, ?, ?::jsonb)', [
@@ -55,6 +59,19 @@ export async function deliverMessage(msg: OutboxMessage, deps: DeliveryDeps): Pr
     JSON.stringify(answerPayload),
   ]);
   return 'delivered';
+}
+
+/**
+ * A message that cannot leave (no connector, a payload that does not map): nothing was sent, so no attempt
+ * and no ledger entry; retrying cannot help, so it goes to dead letters at once, replayable after the fix.
+ */
+async function deadLetterUnsent(msg: OutboxMessage, err: HubError, deps: DeliveryDeps): Promise<DeliveryOutcome> {
+  await deps.db.transaction(async (trx) => {
+    await moveToDeadLetters(trx, msg.id, { code: err.code, message: err.message });
+    await notifyDeadLetter(trx, msg, err.code, err.message);
+  });
+  deps.log.warn('outbox message moved to dead letters', { messageId: msg.id, partner: msg.partner, operation: msg.operation, code: err.code });
+  return 'dead-lettered';
 }
 
 async function handleFailure(msg: OutboxMessage, err: HubError, durationMs: number, payloadHash: string, deps: DeliveryDeps): Promise<DeliveryOutcome> {

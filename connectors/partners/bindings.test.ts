@@ -12,15 +12,16 @@ function configError(run: () => unknown): string {
 }
 
 describe('partner bindings', () => {
-  it('loads the NARSA binding as data: REST, licence.verify, its answer mapping', async () => {
+  it('loads the NARSA binding as data: REST, licence.verify, its request and answer mappings', async () => {
     const narsa = (await loadPartnerBindings()).get('narsa');
     expect(narsa?.protocol).toBe('rest');
-    expect(narsa?.mappings).toEqual({ 'licence.verify': { answer: 'narsa/licence-check.in' } });
+    expect(narsa?.mappings).toEqual({ 'licence.verify': { request: 'narsa/licence-check.out', answer: 'narsa/licence-check.in' } });
     expect(narsa?.connector.operations).toEqual({
       'licence.verify': {
         method: 'GET',
         path: '/narsa/v1/permis/{licenceNumber}',
-        query: { cnie: 'holder.cnie', dateNaissance: 'holder.birthDate' },
+        // The keys of the request mapping's output (narsa/licence-check.out), not of the outbox payload.
+        query: { cnie: 'cnie', dateNaissance: 'birthDate' },
         answers: [200, 404, 409],
       },
     });

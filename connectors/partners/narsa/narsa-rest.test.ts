@@ -52,7 +52,8 @@ function verify(licenceNumber: string, cnie: string, birthDate: string): Outboun
     correlationId: 'corr-1',
     partner: 'narsa',
     operation: 'licence.verify',
-    payload: { licenceNumber, holder: { cnie, birthDate } },
+    // What the connector gets is the request mapping's output (narsa/licence-check.out), as at delivery.
+    payload: { licenceNumber, cnie, birthDate },
   };
 }
 const amina = () => verify('12/345678', 'BK123456', '1990-04-12');
