@@ -48,7 +48,7 @@ describe('NARSA batch file names and days', () => {
 
 describe('the VERIF file', () => {
   const render = async (records: VerificationRecord[]): Promise<string> => collect(verificationFile('VERIF_CG-PARIS_20261127_001', records.length, from(records)));
-  const mapped = (request: typeof amina): VerificationRecord => {
+  const mapped = (request: { id: string; data: Record<string, unknown>; applicant: Record<string, unknown> }): VerificationRecord => {
     const result = mappings.find(BULK_VERIFICATION_MAPPING)!.map(mappingInput(request.id, request.data, request.applicant));
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     return result.value as VerificationRecord;
