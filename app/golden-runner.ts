@@ -19,8 +19,20 @@ export function findGoldenFiles(mappingsDir: string, filter?: string): string[] 
   return readdirSync(partnersDir, { recursive: true, encoding: 'utf8' })
     .map((file) => file.split(path.sep).join('/'))
     .filter((file) => file.endsWith('.test.yaml'))
-    .filter((file) => !wanted || file === wanted || file.startsWith(wanted + '/') || file.startsWith(wanted.replace(/\.(in|out)(\.yaml)?$/, '')))
+    .filter((file) => !wanted || file === wanted || file.startsWith(wanted + '/') || goldenFilesOf(wanted).includes(file))
     .sort();
+}
+
+/**
+ * The golden files of a mapping named without its folder's extension: `narsa/licence-check` → both
+ * directions; `narsa/licence-check.in` → `licence-check.test.yaml`; `narsa/licence-check.out` → `licence-check.out.test.yaml`.
+ */
+function goldenFilesOf(mapping: string): string[] {
+  const match = /^(.*?)(?:\.(in|out))?(?:\.yaml)?$/.exec(mapping);
+  const base = match?.[1] ?? mapping;
+  if (match?.[2] === 'out') return [`${base}.out.test.yaml`];
+  if (match?.[2] === 'in') return [`${base}.test.yaml`];
+  return [`${base}.test.yaml`, `${base}.out.test.yaml`];
 }
 
 export function readGoldenFile(mappingsDir: string, file: string): GoldenFile {

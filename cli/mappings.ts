@@ -50,12 +50,13 @@ export async function runMappingsCheck(): Promise<void> {
     out(`mappings OK: ${set.ids.length} mapping(s) compiled`);
   } catch (err) {
     if (!(err instanceof MappingDefinitionError)) throw err;
-    for (const p of err.problems) out(`${path.join('mappings', p.origin)}:${lineOf(path.join(dir, p.origin), p.path)}: ${p.path} ${p.message}`);
+    // A problem in a rule names its target field too: the file's pointer says where, the target says what for.
+    for (const p of err.problems) out(`${path.join('mappings', p.origin)}:${lineOf(path.join(dir, p.origin), p.path)}: ${p.path}${p.target ? ` (target ${p.target})` : ''} ${p.message}`);
     process.exitCode = 1;
   }
 }
 
-/** The line of the node at a JSON pointer in a YAML file (1-based), or of the closest existing parent. */
+/** The line of the node at a JSON pointer in a YAML (or JSON: partner schemas) file (1-based), or of the closest existing parent. */
 function lineOf(file: string, pointer: string): number {
   try {
     const lineCounter = new LineCounter();

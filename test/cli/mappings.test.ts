@@ -51,4 +51,53 @@ describe('hub mappings', () => {
     expect(bad.status).toBe(1);
     expect(bad.stdout).toMatch(/^\/outcome.*/m);
   });
+
+  describe('outbound mappings', () => {
+    const out = () => path.join(dir, 'partners', 'narsa', 'licence-check.out.yaml');
+    const schema = () => path.join(dir, 'partners', 'narsa', 'schemas', 'licence-check-request.schema.json');
+    /** The line a check message names in licence-check.out.yaml, and that line of `text`. */
+    const lineNamed = (stdout: string, pattern: RegExp, text: string): string => {
+      const found = stdout.split('\n').find((l) => pattern.test(l));
+      if (!found) throw new Error(`no ${pattern.source} in:\n${stdout}`);
+      const line = Number(/licence-check\.out\.yaml:(\d+):/.exec(found)?.[1]);
+      return text.split('\n')[line - 1];
+    };
+
+    it('test and run take an outbound mapping by its id', () => {
+      expect(hub('test', 'narsa/licence-check.out')).toMatchObject({ status: 0, stdout: expect.stringMatching(/[1-9]\d* passed, 0 failed \(1 golden file\)/) });
+      const payload = path.join(dir, 'payload.json');
+      writeFileSync(payload, JSON.stringify({ licenceNumber: '12/345678', holder: { cnie: 'BK123456', birthDate: '1990-04-12', familyName: 'EL FASSI' } }));
+      const res = hub('run', 'narsa/licence-check.out', payload);
+      expect(res.status).toBe(0);
+      expect(JSON.parse(res.stdout)).toEqual({ licenceNumber: '12/345678', cnie: 'BK123456', birthDate: '1990-04-12' });
+    });
+
+    it('check refuses an open partner schema, naming the file and line', () => {
+      writeFileSync(schema(), readFileSync(schema(), 'utf8').replace('"type": "object",\n  "additionalProperties": false,', '"type": "object",'));
+      const res = hub('check');
+      expect(res.status).toBe(1);
+      expect(res.stdout).toMatch(/mappings\/partners\/narsa\/schemas\/licence-check-request\.schema\.json:\d+: \/ an object of a partner message must be closed \(additionalProperties: false\)/);
+    });
+
+    it('check names the file, line and target of an unknown target field and a missing code table', () => {
+      const text = readFileSync(out(), 'utf8')
+        .replace('  cnie: { from: holder.cnie }', '  cnie: { from: holder.cnie, code: no-such-table, reverse: true }\n  email: { from: holder.email }');
+      writeFileSync(out(), text);
+      const res = hub('check');
+      expect(res.status).toBe(1);
+      expect(lineNamed(res.stdout, /\/fields\/email \(target \/email\) the target has no field \/email/, text)).toMatch(/^ {2}email:/);
+      expect(lineNamed(res.stdout, /\/fields\/cnie \(target \/cnie\) no code table named no-such-table/, text)).toMatch(/^ {2}cnie:/);
+    });
+
+    it('check refuses a from: path the declared input schema does not have', () => {
+      // The payload's holder.cnie is not where licence-verification keeps it (holder.identifiers.cnie).
+      const text = readFileSync(out(), 'utf8').replace('target: partner:narsa/licence-check-request', 'target: partner:narsa/licence-check-request\ninput: licence-verification');
+      writeFileSync(out(), text);
+      const res = hub('check');
+      expect(res.status).toBe(1);
+      expect(lineNamed(res.stdout, /\(target \/cnie\) the input licence-verification has no field holder\.cnie/, text)).toMatch(/^ {2}cnie: \{ from: holder\.cnie/);
+      // licenceNumber and holder.birthDate are in licence-verification: not reported.
+      expect(res.stdout).not.toMatch(/no field (licenceNumber|holder\.birthDate)/);
+    });
+  });
 });
