@@ -17,9 +17,13 @@ export interface Person {
   givenNamesAr?: string;
   /** Date of birth, yyyy-MM-dd. */
   birthDate: string;
+  /** Sex as recorded in civil status. */
   sex?: Sex;
+  /** Place of birth. */
   birthPlace?: BirthPlace;
+  /** Identity documents held. */
   identifiers?: PersonIdentifiers;
+  /** Filiation, as civil status writes it. */
   parents?: Parents;
   /** Known addresses of the person; `use` says which is which. */
   addresses?: Address[];
@@ -49,6 +53,7 @@ export type Sex = "female" | "male";
 export interface BirthPlace {
   /** Town, commune or locality of birth, as written by the source (Interior's birthPlace). */
   locality: string;
+  /** Country of birth. */
   country?: CountryCode;
 }
 
@@ -56,6 +61,7 @@ export interface BirthPlace {
 export interface Passport {
   /** Passport number, as issued. */
   number: string;
+  /** Country of birth. */
   issuingCountry?: CountryCode;
   /** Expiry date of the passport, yyyy-MM-dd. */
   expiresOn?: string;
@@ -63,9 +69,11 @@ export interface Passport {
 
 /** A residence document issued to the person by the state where they live. */
 export interface ResidenceDocument {
+  /** Kind of residence document. */
   kind: ResidenceDocumentKind;
   /** Document number, as issued. */
   number: string;
+  /** Country of birth. */
   issuingCountry: CountryCode;
   /** Last day of validity, yyyy-MM-dd, when the document has one. */
   validUntil?: string;
@@ -88,6 +96,7 @@ export interface Parents {
 
 /** A postal address, anywhere in the world. */
 export interface Address {
+  /** What the address is for; absent when the source does not say. */
   use?: AddressUse;
   /** First address line (number and street). */
   line1: string;
@@ -99,6 +108,7 @@ export interface Address {
   city: string;
   /** Region, province or state, where the country has them (a consular district may be drawn by region). */
   region?: string;
+  /** Country of birth. */
   country: CountryCode;
 }
 
@@ -116,6 +126,7 @@ export interface CivilStatusAct {
   year: number;
   /** Number of the act in that year's register. */
   actNumber: string;
+  /** Birth, marriage or death act. */
   actType: CivilStatusActType;
 }
 
@@ -161,7 +172,9 @@ export interface LicenceCategory {
 export interface Document {
   /** The hub's id for this document, when it stores one. */
   id?: string;
+  /** Kind of document. */
   type: DocumentType;
+  /** Who may see the document, and so where it may go. */
   confidentiality: ConfidentialityLevel;
   /** SHA-256 digest of the content, lower-case hex (the agencies' Empreinte / sha256). */
   sha256: string;
@@ -187,8 +200,11 @@ export type ConfidentialityLevel = "public" | "personal" | "medical" | "judicial
 
 /** A deceased person whose remains are repatriated: who they were (person, with the Arabic civil-status spelling authoritative), the death, and the state of the body as the agencies ask for it (coffin). Cause data are medical secret and only go to Health. */
 export interface Deceased {
+  /** Who the deceased was, as in civil status. */
   person: Person;
+  /** The death. */
   death: Death;
+  /** The coffin, once closed and sealed. */
   coffin?: Coffin;
 }
 
@@ -198,11 +214,15 @@ export interface Death {
   date: string;
   /** Time of death, UTC, when the certificate gives it. */
   at?: string;
+  /** Country of birth. */
   country: CountryCode;
   /** Town or city where the death happened. */
   city: string;
+  /** Cause of death, or that it is under sealed cover. */
   cause: DeathCause;
+  /** Whether a contagious disease caused the death. */
   contagiousDisease?: ContagiousDisease;
+  /** The death act in the home civil status, once the Interior has transcribed the death (NotifyDeathTranscription). */
   act?: CivilStatusAct;
 }
 
@@ -229,10 +249,15 @@ export interface Coffin {
 
 /** A repatriation of remains for burial in the home country: the deceased, where they will be buried, how they travel and who escorts them, the funeral operator and the pieces. It is what the Interior (burial authorisation), DGSN (transport and border clearance) and Health (sanitary clearance) each receive a part of. */
 export interface Repatriation {
+  /** Reference of the repatriation request, the case reference every agency receives. */
   caseReference: RequestReference;
+  /** The deceased. */
   deceased: Deceased;
+  /** Where the burial will take place. */
   burial: Burial;
+  /** How the remains travel. */
   transport: Transport;
+  /** The funeral company in charge. */
   funeralOperator: FuneralOperator;
   /** Number of the mortuary laissez-passer issued by the consulate, once issued. */
   laissezPasserNumber?: string;
@@ -246,6 +271,7 @@ export interface Burial {
   communeCode: string;
   /** Cemetery, when known. */
   cemetery?: string;
+  /** Family member to contact about the burial. */
   familyContact: FamilyContact;
 }
 
@@ -259,6 +285,7 @@ export interface FamilyContact {
 
 /** How the remains travel to the home country. */
 export interface Transport {
+  /** Mode of transport. */
   mode: TransportMode;
   /** Border post of entry, canonical code (code table border-posts). */
   borderPost: string;
@@ -289,6 +316,7 @@ export interface Escort {
 export interface FuneralOperator {
   /** Company name. */
   name: string;
+  /** Country of birth. */
   country: CountryCode;
   /** Its registration or licence number in its country, when it has one. */
   registration?: string;
@@ -296,10 +324,13 @@ export interface FuneralOperator {
 
 /** A consular post: its code (used in references, tokens and requests), its names in the four languages of the portal, the district it serves (countries, and regions where a country is shared between posts) and its time zone, in which its agents' days and appointments are counted. config/posts.json is validated against this schema. */
 export interface ConsularPost {
+  /** The post's code. */
   code: ConsularPostCode;
+  /** The post's name in ar, fr, en and es. */
   names: Labels;
   /** IANA time zone of the post, e.g. Europe/Paris. */
   timeZone: string;
+  /** What the post serves. */
   district: District;
 }
 
@@ -330,11 +361,15 @@ export interface District {
 export interface Request {
   /** The hub's id of the request. */
   id: string;
+  /** The case reference. */
   reference: RequestReference;
   /** Code of the consular service, e.g. licence-authentication (config/services). */
   service: string;
+  /** The consular post handling the request. */
   post: ConsularPostCode;
+  /** Where the request stands now. */
   status: RequestStatus;
+  /** Who the deceased was, as in civil status. */
   applicant: Person;
   /** When the request was accepted, UTC. */
   submittedAt: string;
@@ -354,6 +389,7 @@ export type RequestStatus = "submitted" | "in-review" | "awaiting-partners" | "r
 export interface HistoryEntry {
   /** When, UTC. */
   at: string;
+  /** The status entered. */
   status: RequestStatus;
   /** Who: the user's subject (citizen or agent), or system:<component> / partner:<name> for automatic moves. */
   actor: string;
@@ -365,15 +401,19 @@ export interface HistoryEntry {
 export interface Appointment {
   /** The hub's id of the appointment. */
   id: string;
+  /** The consular post handling the request. */
   post: ConsularPostCode;
   /** Code of the consular service the appointment is for. */
   service: string;
+  /** The request it serves, when there is one. */
   requestReference?: RequestReference;
   /** Start of the slot, UTC. */
   startsAt: string;
   /** End of the slot, UTC. */
   endsAt: string;
+  /** Where the booking stands. */
   status: AppointmentStatus;
+  /** Who the deceased was, as in civil status. */
   person: Person;
   /** When it was booked, UTC. */
   bookedAt?: string;
@@ -388,6 +428,7 @@ export type AppointmentStatus = "booked" | "confirmed" | "cancelled" | "attended
 export interface Payment {
   /** The hub's id of the payment. */
   id: string;
+  /** The request whose fee is paid. */
   requestReference: RequestReference;
   /** Amount in the currency's main unit, decimal with a dot, e.g. "100.00". */
   amount: string;
@@ -397,6 +438,7 @@ export interface Payment {
   provider: string;
   /** The provider's reference of the transaction, once it has one. */
   providerReference?: string;
+  /** Where the payment stands. */
   status: PaymentStatus;
   /** When the payment was started, UTC. */
   createdAt: string;
@@ -417,10 +459,13 @@ export interface Exchange {
   partner: string;
   /** The operation, e.g. licence.verify, SubmitBurialAuthorisation, NotifierStatut. */
   operation: string;
+  /** Out of or into the hub. */
   direction: ExchangeDirection;
   /** When it was sent or received, UTC. */
   at: string;
+  /** How the exchange went. */
   outcome: ExchangeOutcome;
+  /** The request the message serves, when it serves one. */
   caseReference?: RequestReference;
   /** Attempt number of an outbound message (1 for the first). */
   attempt?: number;
@@ -436,11 +481,15 @@ export type ExchangeOutcome = "delivered" | "failed" | "dead" | "received" | "pr
 
 /** A partner agency's decision needed before the mortuary laissez-passer is issued: the Interior's burial authorisation, DGSN's transport and border clearance, Health's sanitary clearance. One shape for the three, so the repatriation service waits for all of them alike. */
 export interface Clearance {
+  /** The deciding agency. */
   agency: ClearanceAgency;
+  /** What is cleared. */
   kind: ClearanceKind;
+  /** The repatriation request it is for. */
   caseReference: RequestReference;
   /** The agency's reference of our submission: Interior ticket, DGSN transportId, Health Accuse Numero. */
   partnerReference?: string;
+  /** The decision, or pending. */
   status: ClearanceStatus;
   /** For refused and needs-info: the agency's reason, as given (Interior reason, Health Motif, DGSN remarks). */
   reason?: string;
@@ -469,6 +518,7 @@ export type ClearanceStatus = "pending" | "granted" | "refused" | "needs-info";
 export interface IdentityCheck {
   /** The CNIE number checked. */
   cnie: string;
+  /** DGSN's verdict. */
   outcome: IdentityCheckOutcome;
   /** Last day of validity of the card, yyyy-MM-dd (DGSN gives it except on no-match). */
   cnieValidUntil?: string;
@@ -490,13 +540,17 @@ export interface JudicialDocument {
   pliId: string;
   /** The Justice lot it came in. */
   lotId?: string;
+  /** The issuing court (Juridiction). */
   court: Court;
   /** The court's case number (NumeroAffaire). */
   caseNumber: string;
+  /** Judicial or extrajudicial act. */
   nature: ActNature;
   /** Summary of the document to serve (ObjetResume), the Convention's summary. */
   summary: string;
+  /** The person to serve. */
   addressee: Addressee;
+  /** How to serve it. */
   serviceMethod: ServiceMethod;
   /** Date the addressee is summoned to appear before the court (DateComparution), yyyy-MM-dd. */
   appearanceDate?: string;
@@ -504,11 +558,15 @@ export interface JudicialDocument {
   returnBy: string;
   /** The pieces to serve (Pieces: Fichier, Empreinte), confidentiality judicial. */
   documents: Document[];
+  /** The consular post handling the request. */
   post?: ConsularPostCode;
+  /** The hub's acceptance or rejection of the document in the lot acknowledgement. */
   intake?: Intake;
+  /** The last status notified. */
   status?: JudicialStatus;
   /** Statuses in the order they happened, as they are sent to the Ministry (NotifierStatut). */
   statusHistory?: JudicialStatusEntry[];
+  /** What the certificate of service states, once it is drawn up. */
   serviceOutcome?: ServiceOutcome;
 }
 
@@ -540,12 +598,15 @@ export interface Addressee {
   birthDate?: string;
   /** CNIE number, when given. */
   cnie?: string;
+  /** The address where the addressee is to be served. */
   address: Address;
 }
 
 /** The hub's answer to the Ministry for this document in the lot acknowledgement (AccuseLot: Accepte or Rejete with a Motif). */
 export interface Intake {
+  /** Accepted or rejected. */
   outcome: IntakeOutcome;
+  /** Why it was rejected; only when rejected. */
   rejectionReason?: RejectionReason;
 }
 
@@ -560,6 +621,7 @@ export type JudicialStatus = "received-at-post" | "addressee-summoned" | "served
 
 /** One status, as notified to the Ministry. */
 export interface JudicialStatusEntry {
+  /** The status. */
   status: JudicialStatus;
   /** When it happened, UTC. */
   at: string;
@@ -569,12 +631,15 @@ export interface JudicialStatusEntry {
 
 /** What the certificate of service states (TransmettreAttestation): served how, when, where and to whom; or not served, why, and the facts. */
 export interface ServiceOutcome {
+  /** Served (and how) or not served. */
   result: ServiceResult;
   /** Date of service, yyyy-MM-dd (dateSignification). */
   servedOn?: string;
   /** Place of service (lieu). */
   place?: string;
+  /** Who received the document; only when served. */
   deliveredTo?: Recipient;
+  /** Why it was not served; only when not served. */
   notServedReason?: NotServedReason;
   /** Facts that prevented service, or any detail of it (faits). */
   facts?: string;
@@ -587,6 +652,7 @@ export type ServiceResult = "served-legal-forms" | "served-simple-delivery" | "s
 export interface Recipient {
   /** Full name (nom). */
   name: string;
+  /** The recipient's capacity (the addressee, family, an employee…). */
   capacity: RecipientCapacity;
 }
 
@@ -598,9 +664,13 @@ export type NotServedReason = "unknown-address" | "refused" | "deceased" | "move
 
 /** A national's consular registration at the post of their residence: the holder, the household registered with them, where they live and what they do. It is valid for a period and renewed; updates change only the fields that changed (DGSN sees identity changes only). */
 export interface Registration {
+  /** The registration number. */
   number: RegistrationNumber;
+  /** The consular post handling the request. */
   post: ConsularPostCode;
+  /** Where the registration stands. */
   status: RegistrationStatus;
+  /** Who the deceased was, as in civil status. */
   holder: Person;
   /** Date of first registration, yyyy-MM-dd. */
   registeredOn: string;
@@ -608,9 +678,11 @@ export interface Registration {
   validUntil: string;
   /** Spouse, children and other dependants registered with the holder. */
   householdMembers: HouseholdMember[];
+  /** The address where the addressee is to be served. */
   residenceAddress: Address;
   /** Profession, as declared. */
   profession?: string;
+  /** The last DGSN check of the holder's CNIE. */
   identityCheck?: IdentityCheck;
 }
 
@@ -622,6 +694,7 @@ export type RegistrationStatus = "pending" | "active" | "expired" | "cancelled";
 
 /** A person registered with the holder. */
 export interface HouseholdMember {
+  /** Who the deceased was, as in civil status. */
   person: Person;
   /** The member's relationship to the holder. */
   relationship: "spouse" | "child" | "parent" | "other";
