@@ -64,7 +64,8 @@ export function parsePartnerBinding(raw: unknown, where: string): PartnerBinding
   }
   const operations = binding.connector.operations;
   if (typeof operations === 'object' && operations !== null) {
-    const unknown = Object.keys(binding.mappings).filter((op) => !Object.hasOwn(operations, op));
+    // Inbound messages are stored under `event.<TYPE>` / `callback.<Operation>` (app/inbound-store.ts): their answer mappings are no connector operation.
+    const unknown = Object.keys(binding.mappings).filter((op) => !Object.hasOwn(operations, op) && !/^(event|callback)\./.test(op));
     if (unknown.length > 0) throw new HubError('CONFIG_INVALID', `${where}.mappings: ${unknown.join(', ')} not among the connector's operations`);
   }
   return binding;

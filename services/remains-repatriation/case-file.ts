@@ -34,8 +34,18 @@ export function toUtcIso(dateTime: string): string {
   return new Date(dateTime).toISOString();
 }
 
-/** `sha256` is computed by the caller (services do no I/O, but hashing is not I/O: it is passed in to keep this pure of node APIs). */
-export function canonicalCase(reference: string, data: RepatriationData, sha256: (base64: string) => string): Record<string, unknown> {
+/**
+ * Which pieces may go to whom, by confidentiality (document.schema.json): medical pieces to Health only; DGSN's
+ * transport clearance takes no piece at all. The mappings' closed schemas then keep only the fields each needs.
+ */
+const PIECES_FOR: Record<'interior' | 'health' | 'dgsn', (confidentiality: string) => boolean> = {
+  interior: (c) => c !== 'medical',
+  health: () => true,
+  dgsn: () => false,
+};
+
+/** `sha256` is passed in (hashing is not I/O, but it keeps this file free of node APIs). */
+export function canonicalCase(reference: string, data: RepatriationData, sha256: (base64: string) => string, audience: 'interior' | 'health' | 'dgsn'): Record<string, unknown> {
   const d = data.deceased;
   const person: Record<string, unknown> = {
     familyName: d.familyName, givenNames: d.givenNames, familyNameAr: d.familyNameAr, givenNamesAr: d.givenNamesAr,
@@ -59,9 +69,9 @@ export function canonicalCase(reference: string, data: RepatriationData, sha256:
     },
     funeralOperator: data.funeralOperator,
     laissezPasserNumber: laissezPasserNumber(reference),
-    documents: data.documents.map((doc) => ({
-      type: doc.type, confidentiality: CONFIDENTIALITY[doc.type] ?? 'personal', sha256: sha256(doc.content), contentType: doc.mediaType, content: doc.content,
-    })),
+    documents: data.documents
+      .map((doc) => ({ type: doc.type, confidentiality: CONFIDENTIALITY[doc.type] ?? 'personal', sha256: sha256(doc.content), contentType: doc.mediaType, content: doc.content }))
+      .filter((doc) => PIECES_FOR[audience](doc.confidentiality)),
   };
 }
 

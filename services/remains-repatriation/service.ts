@@ -38,8 +38,7 @@ const currentData = (r: { data: Record<string, unknown>; results: Record<string,
 const sha256 = (base64: string): string => createHash('sha256').update(Buffer.from(base64, 'base64')).digest('hex');
 
 function asks(agencies: readonly Agency[], reference: string, data: RepatriationData): OutboxDraft[] {
-  const payload = canonicalCase(reference, data, sha256);
-  return agencies.map((a) => ({ ...ASKS[a], payload, replyAction: REPLY }));
+  return agencies.map((a) => ({ ...ASKS[a], payload: canonicalCase(reference, data, sha256, a), replyAction: REPLY }));
 }
 
 /** Repatriation of mortal remains: DGSN identity check, then the Interior, Health and DGSN clearances, then the laissez-passer. */

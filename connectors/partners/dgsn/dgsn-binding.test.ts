@@ -66,7 +66,8 @@ describe('DGSN binding', () => {
   });
 
   it('webhook.json, with the secret from the hub configuration, is a valid webhook receiver config', () => {
-    const { $comment: _comment, ...settings } = JSON.parse(readFileSync(join(__dirname, 'webhook.json'), 'utf8')) as Record<string, unknown>;
+    // replyAction is the hub's (app/webhooks.ts takes it off before building the receiver), not the receiver's.
+    const { $comment: _comment, replyAction: _replyAction, ...settings } = JSON.parse(readFileSync(join(__dirname, 'webhook.json'), 'utf8')) as Record<string, unknown>;
     expect(settings).not.toHaveProperty('secret');
     const config = validateConnectorConfig<WebhookReceiverConfig>(webhookConfigSchema, { ...settings, secret: 'a-secret-from-the-vault' }, 'partners.dgsn.webhook');
     expect(config).toMatchObject({ path: '/partners/dgsn/events', timestampHeader: 'X-DGSN-Timestamp', signatureHeader: 'X-DGSN-Signature', toleranceSeconds: 300 });

@@ -25,7 +25,8 @@ import { rabatLocalToUtcIso } from './local-time';
 
 export const HEALTH_PARTNER = 'health';
 export const DECISION_FEED = 'decisions';
-export const DECISION_OPERATION = 'clearance.decision';
+/** Stored like the other partners' events (`event.<type>`), so the binding's `mappings` can name its answer mapping. */
+export const DECISION_OPERATION = 'event.Decision';
 
 /** What the reader needs of the connector (the xml-http connector's `read`). */
 export interface FeedSource {

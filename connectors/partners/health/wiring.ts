@@ -13,10 +13,17 @@ export const HEALTH_FEED_JOB = 'health.decisions';
 /** health.md: "The hub polls on a schedule (default every 2 minutes, configurable)". */
 export const DEFAULT_HEALTH_FEED_CRON = '*/2 * * * *';
 export const QUARANTINED_ENTRY_OPERATION = 'clearance.decision.quarantined';
+/** The service that applies Health decisions (matched to its request by ReferenceDossier, the case reference). */
+export const HEALTH_DECISION_REPLY_ACTION = 'remains-repatriation.clearanceReply';
 
 export function inboxSinks(db: Knex): Pick<DecisionFeedDeps, 'onDecision' | 'onQuarantine'> {
   return {
-    onDecision: async (record) => { await recordInbound(db, record); },
+    // Stored as an inbound event ({kind, status, body, receivedAt}, like webhooks and callbacks): the binding's
+    // `event.Decision` answer mapping turns it into a canonical clearance, and the repatriation service applies it.
+    onDecision: async (record) => {
+      await recordInbound(db, { ...record, replyAction: HEALTH_DECISION_REPLY_ACTION,
+        payload: { kind: 'event', status: 200, body: record.payload, request: {}, receivedAt: new Date().toISOString() } });
+    },
     onQuarantine: async (entry) => {
       // Keyed by the entry's content: the same bad entry read again stays one row.
       const digest = createHash('sha256').update(JSON.stringify(entry.content)).digest('hex').slice(0, 32);
