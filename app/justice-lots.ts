@@ -63,7 +63,8 @@ function readManifest(xml: string, lotId: string): { ok: true; plis: Array<Recor
   if (XMLValidator.validate(xml) !== true) return { ok: false, reason: 'the manifest is not well-formed XML' };
   const doc = parser.parse(xml) as { Lot?: Record<string, unknown> };
   if (!doc.Lot || typeof doc.Lot !== 'object') return { ok: false, reason: 'the root element is not Lot' };
-  if (doc.Lot['@_xmlns'] !== JUSTICE_NS) return { ok: false, reason: `Lot is not in the namespace ${JUSTICE_NS}` };
+  // removeNSPrefix drops the xmlns attributes: the namespace is checked on the text of the root's start tag.
+  if (!new RegExp(`<(?:[A-Za-z_][\\w.-]*:)?Lot\\b[^>]*\\bxmlns(?::[A-Za-z_][\\w.-]*)?="${JUSTICE_NS}"`).test(xml)) return { ok: false, reason: `Lot is not in the namespace ${JUSTICE_NS}` };
   if (doc.Lot['@_id'] !== lotId) return { ok: false, reason: 'Lot/@id differs from the folder name' };
   return { ok: true, plis: (doc.Lot.Pli as Array<Record<string, unknown>> | undefined) ?? [] };
 }

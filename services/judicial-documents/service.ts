@@ -73,10 +73,11 @@ export function createJudicialDocumentsService(deps: { posts: ConsularPost[]; ar
           if (!intake?.document?.pliId || !intake.post) throw new HubError('VALIDATION_FAILED', 'a pli intake needs document.pliId and post');
           const d = intake.document;
           const byName = new Map(intake.pieces.map((p) => [p.fileName, p]));
+          // A request holds one document of a kind: the second piece of a pli is judicial-act-2, and so on.
           const documents = d.documents.flatMap((doc) => {
             const piece = doc.fileName ? byName.get(doc.fileName) : undefined;
-            return piece ? [{ kind: 'judicial-act', filename: piece.fileName, contentType: 'application/pdf', contentBase64: piece.contentBase64 }] : [];
-          });
+            return piece ? [{ filename: piece.fileName, contentType: 'application/pdf', contentBase64: piece.contentBase64 }] : [];
+          }).map((doc, i) => ({ kind: i === 0 ? 'judicial-act' : `judicial-act-${i + 1}`, ...doc }));
           return ctx.call('requests.createFromPartner', {
             service: SERVICE, post: intake.post, actor: 'justice', idempotencyKey: `pli:${d.pliId}`,
             applicant: applicantOf(d), data: { ...d, post: intake.post }, documents,
