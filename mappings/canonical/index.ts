@@ -4,7 +4,7 @@
  */
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
-import { isCanonicalDate, isCanonicalDateTime } from './formats';
+import { isCanonicalDate, isCanonicalDateTime, lengthCountingOptions } from './formats';
 import appointmentSchema from './appointment.schema.json';
 import clearanceSchema from './clearance.schema.json';
 import consularPostSchema from './consular-post.schema.json';
@@ -52,7 +52,8 @@ export function compileCanonicalValidators(): CanonicalValidators {
   // allErrors: a mapping failure should list every wrong field, not only the first one.
   // strictRequired off: `then: {required: [...]}` names properties declared on the parent, which is the
   // point of the conditional requirement but what that strict check flags.
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+  // lengthCountingOptions: string.length instead of a code-point count where both give the same answer (formats.ts).
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, ...lengthCountingOptions(Object.values(CANONICAL_SCHEMAS)) });
   ajv.addFormat('date', isCanonicalDate);
   ajv.addFormat('date-time', isCanonicalDateTime);
   for (const schema of Object.values(CANONICAL_SCHEMAS)) ajv.addSchema(schema);
