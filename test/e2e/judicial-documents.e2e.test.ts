@@ -10,6 +10,9 @@ import { replayDeadLetter } from '../../broker/outbox/outbox-store';
 import { startAgenciesFixture, type AgenciesFixture } from '../support/agencies-fixture';
 import type { PublishReport } from '../../sandbox/justice';
 
+/** What the tracking route answers for one document (the fields these tests read). */
+interface Tracked { id: string; post: string; pliId: string; status: string; certificate: { id: string; kind: string } | null; ministry: { acks: Array<{ step: string }> } }
+
 jest.setTimeout(120_000);
 
 let f: AgenciesFixture;
@@ -34,14 +37,14 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 const justice = () => f.agencies.justice;
 const statusesAtMinistry = (idPli: string) => justice().register.plis[idPli]?.statuses.map((s) => s.statut) ?? [];
 
-async function tracked(post: string, idPli: string): Promise<Record<string, any>> {
+async function tracked(post: string, idPli: string): Promise<Tracked> {
   const agent = await f.token('agent', { post });
   const res = await f.api('GET', `/api/v1/judicial-documents?pliId=${encodeURIComponent(idPli)}`, { token: agent });
   expect(res.status).toBe(200);
-  return (res.body as { items: Array<Record<string, any>> }).items[0];
+  return (res.body as { items: Tracked[] }).items[0];
 }
 
-async function waitStatus(post: string, idPli: string, status: string): Promise<Record<string, any>> {
+async function waitStatus(post: string, idPli: string, status: string): Promise<Tracked> {
   return until(`${idPli} ${status}`, async () => { const d = await tracked(post, idPli); return d?.status === status ? d : undefined; });
 }
 
@@ -82,13 +85,13 @@ describe('judicial documents with the Justice sandbox', () => {
     const ready = await waitStatus('CG-PARIS', amina.idPli, 'ready-for-decision');
     expect(justice().register.plis[amina.idPli].attestations).toEqual([expect.objectContaining({ resultat: 'SIGNIFIE_REMISE_SIMPLE' })]);
     expect(ready.certificate).toMatchObject({ kind: 'service-certificate' });
-    const pdf = await f.api('GET', `/api/v1/requests/${received.id}/documents/${ready.certificate.id}`, { token: agent });
+    const pdf = await f.api('GET', `/api/v1/requests/${received.id}/documents/${ready.certificate?.id}`, { token: agent });
     expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
     expect((await f.api('POST', `/api/v1/requests/${received.id}/actions/complete`, { token: agent })).status).toBe(200);
     const done = await waitStatus('CG-PARIS', amina.idPli, 'completed');
     expect(statusesAtMinistry(amina.idPli)).toEqual(['RECU_POSTE', 'DESTINATAIRE_CONVOQUE', 'SIGNIFIE', 'RETOURNE']);
-    expect(done.ministry.acks.map((a: { step: string }) => a.step)).toEqual(['received-at-post', 'addressee-summoned', 'served', 'certificate', 'returned']);
+    expect(done.ministry.acks.map((a) => a.step)).toEqual(['received-at-post', 'addressee-summoned', 'served', 'certificate', 'returned']);
     // The other post's agent does not see it.
     const other = await f.api('GET', `/api/v1/judicial-documents?pliId=${amina.idPli}`, { token: await f.token('agent', { post: 'CG-MADRID' }) });
     expect(other.body).toEqual({ items: [] });
