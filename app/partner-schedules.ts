@@ -8,6 +8,7 @@ import type { HubConfig } from '../config/schema';
 import { SftpConnector } from '../connectors/sftp';
 import { mappingSetOnce, scheduleNarsaBatches } from './narsa-batches';
 import { scheduleJusticeLots } from './justice-lots';
+import { scheduleRepatriationFallbacks } from './interior-polling';
 import { KnexProcessedFileRegistry } from '../connectors/sftp';
 import { loadPosts } from '../config/catalogue';
 
@@ -39,5 +40,10 @@ export function schedulePartnerReads(deps: PartnerScheduleDeps): void {
   if (justiceBatch instanceof SftpConnector) {
     scheduleJusticeLots(deps.scheduler, { db: deps.db, sftp: justiceBatch, registry: new KnexProcessedFileRegistry(deps.db), posts: loadPosts(), mappings: mappingSetOnce },
       { cron: deps.config.schedules.justiceLots, onReport: (r) => { if (r.some((lot) => lot.outcome === 'taken-in')) deps.poke(); } });
+  }
+  // Repatriation: status polls when an Interior callback or a DGSN event is missed; escalations before arrival.
+  if (deps.connectors.has('interior') || deps.connectors.has('dgsn')) {
+    scheduleRepatriationFallbacks(deps.scheduler, { db: deps.db, poke: deps.poke }, { pollingCron: deps.config.schedules.interiorBurialPolling,
+      escalationCron: deps.config.schedules.repatriationEscalations, pollingDelaySeconds: deps.config.schedules.repatriationPollingDelaySeconds });
   }
 }

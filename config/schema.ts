@@ -78,6 +78,9 @@ export const hubConfigSchema = {
     schedules: {
       type: 'object', additionalProperties: false, default: {}, description: 'Cron expressions of the scheduled partner reads (Africa/Casablanca unless the job says otherwise)',
       properties: { healthDecisions: { type: 'string', default: '*/2 * * * *', description: 'Reading the Health decision feed' },
+        interiorBurialPolling: { type: 'string', default: '*/10 * * * *', description: 'Asking the Interior (GetBurialAuthorisationStatus) and DGSN (GET transport) about repatriation clearances still pending 30 minutes after the ask (a missed callback or webhook)' },
+        repatriationEscalations: { type: 'string', default: '*/5 * * * *', description: 'Flagging repatriations with a clearance still pending 12 hours before the expected arrival' },
+        repatriationPollingDelaySeconds: { type: 'integer', minimum: 0, default: 1800, description: 'How long a repatriation clearance may stay pending after our last word to the agency before interiorBurialPolling asks for its status' },
         narsaVerificationFile: { type: 'string', default: '30 1 * * *', description: 'Writing the nightly NARSA VERIF file per post (Africa/Casablanca; NARSA processes at 02:00)' },
         narsaResults: { type: 'string', default: '*/10 * * * *', description: 'Reading the NARSA RESULT files (Africa/Casablanca; a file is taken in once per content)' },
         narsaAttestationNotice: { type: 'string', default: '15 0 * * *', description: 'Sending the NARSA ATTEST notice of the day just ended (Africa/Casablanca)' },
@@ -109,6 +112,6 @@ export interface HubConfig {
   documents: { arabicFontPath?: string };
   outbox: { enabled: boolean; pollIntervalMs: number; batchSize: number; leaseMs: number; retry: RetryPolicy };
   sandbox: { enabled: boolean; narsaPort: number; narsaControlPort: number; dgsnPort: number; dgsnControlPort: number; narsaSftpPort: number; narsaSftpControlPort: number; healthPort: number; healthControlPort: number; interiorPort: number; interiorControlPort: number; justicePort: number; justiceSftpPort: number; justiceControlPort: number };
-  schedules: { healthDecisions: string; narsaVerificationFile: string; narsaResults: string; narsaAttestationNotice: string; justiceLots: string };
+  schedules: { healthDecisions: string; interiorBurialPolling: string; repatriationEscalations: string; repatriationPollingDelaySeconds: number; narsaVerificationFile: string; narsaResults: string; narsaAttestationNotice: string; justiceLots: string };
   partners: Record<string, Record<string, unknown>>;
 }

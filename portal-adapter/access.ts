@@ -16,3 +16,5 @@ export const ACCESS = {
 } as const satisfies Record<string, readonly Role[]>;
 
 export const CITIZEN_ACTION = 'cancel';
+/** Actions a citizen may ask for on their own request; the catalogue's roles of each service still decide (e.g. `correct` after info-requested). */
+export const CITIZEN_ACTIONS: readonly string[] = [CITIZEN_ACTION, 'correct'];

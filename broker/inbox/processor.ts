@@ -11,7 +11,11 @@ export interface AnswerMapper {
 }
 
 /** A partner's answer as stored in the inbox: the wire answer plus what the hub had asked. */
-export interface RawAnswer { status: number; body: unknown; request: Record<string, unknown>; receivedAt: string }
+export interface RawAnswer {
+  status: number; body: unknown; request: Record<string, unknown>; receivedAt: string;
+  /** The case reference of the request the message belongs to (from the outbox row, or carried by the event): answers that do not repeat it can still name it. */
+  caseReference?: string | null;
+}
 
 /** What the reply action of the service that sent a message receives. */
 export interface PartnerReply {
@@ -46,6 +50,7 @@ function toReply(row: InboxRow, deps: InboxDeps): PartnerReply | { quarantine: s
   }
   const mapped = deps.mapper.mapAnswer(row.partner, row.operation, {
     status: Number(p.status), body: p.body, request: (p.request ?? {}) as Record<string, unknown>, receivedAt: String(p.receivedAt ?? new Date().toISOString()),
+    caseReference: row.caseReference ?? null,
   });
   if (!mapped.ok) return { quarantine: `mapping failed: ${describeErrors(mapped.errors)}` };
   return { ...base, messageId: row.messageId.replace(/^answer:/, ''), kind: p.kind === 'event' ? 'event' : 'answer', result: mapped.value };

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceBroker } from 'moleculer';
 import { HubError } from '../../broker/errors';
-import { ACCESS, CITIZEN_ACTION } from '../access';
+import { ACCESS, CITIZEN_ACTIONS } from '../access';
 import type { PortalAuth, Role } from '../auth';
 import { answerOf, callAction } from '../broker-call';
 import { requireRole } from '../guard';
@@ -39,7 +39,7 @@ function createdOf(answer: unknown): Created {
 function actionRoles(request: FastifyRequest): readonly Role[] {
   const params = request.params;
   const action = isRecord(params) ? params.action : undefined;
-  return action === CITIZEN_ACTION ? ACCESS.cancelRequest : ACCESS.actOnRequest;
+  return typeof action === 'string' && CITIZEN_ACTIONS.includes(action) ? ACCESS.cancelRequest : ACCESS.actOnRequest;
 }
 
 /** Requests hold personal data: no shared cache may keep an answer. */
