@@ -5,6 +5,11 @@ const refused = (xml: string): string => {
   throw new Error('expected the document to be refused');
 };
 
+const refusal = (run: () => unknown): string => {
+  try { run(); } catch (error) { if (error instanceof UnsafeXmlError) return error.message; throw error; }
+  throw new Error('expected the document to be refused');
+};
+
 describe('parseXmlSafely', () => {
   it('decodes numeric character references (decimal and hex) and the predefined entities, once', () => {
     const { root, content } = parseXmlSafely('<?xml version="1.0" encoding="UTF-8"?><s:D xmlns:s="urn:ma:sante:rapatriement:v1" n="&#1575;&amp;"><s:Nom>&#1575;&#1604;&#x641;&#x627;&#x633;&#x64A; &amp;#1575; &lt;x&gt;</s:Nom></s:D>');
@@ -31,6 +36,12 @@ describe('parseXmlSafely', () => {
     expect(refused('<a>x &amp y</a>')).toMatch(/not well-formed|&/);
     expect(refused('<a><b></a>')).toContain('not well-formed');
     expect(refused('<a/><b/>')).toContain('one root element');
+  });
+
+  it('refuses an answer whose root is not in the namespace the caller expects (a feed in another namespace)', () => {
+    const feed = '<d:Decisions xmlns:d="urn:ma:sante:rapatriement:v2" page="1" pages="1"><d:Decision><d:Numero>1</d:Numero></d:Decision></d:Decisions>';
+    expect(refusal(() => parseXmlSafely(feed, { arrays: ['Decision'], namespace: 'urn:ma:sante:rapatriement:v1' }))).toContain('another namespace');
+    expect(parseXmlSafely(feed, { arrays: ['Decision'], namespace: 'urn:ma:sante:rapatriement:v2' }).content).toEqual({ '@page': '1', '@pages': '1', Decision: [{ Numero: '1' }] });
   });
 
   it('refuses documents nested deeper than allowed', () => {

@@ -9,6 +9,7 @@
  * undefined leave the element out. Keys starting with `@` are attributes.
  */
 import { HubError } from '../../broker/errors';
+import { escapeXmlAttribute } from '../_kit/xml-binding';
 
 export interface BuildOptions {
   root: string;
@@ -27,13 +28,12 @@ export interface BuiltDocument {
 
 const NAME = /^[A-Za-z_][A-Za-z0-9._-]*$/;
 
+/**
+ * Escapes for text and attribute values alike (the shared binding's attribute rules: quotes, and TAB/LF/CR as
+ * references); characters XML 1.0 cannot carry at all are refused rather than silently dropped.
+ */
 export function escapeXml(text: string): string {
-  // Characters XML 1.0 cannot carry at all are refused rather than silently dropped.
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    if ((code < 0x20 && code !== 0x9 && code !== 0xa && code !== 0xd) || (code >= 0xd800 && code <= 0xdfff) || code === 0xfffe || code === 0xffff) throw new RangeError('control character');
-  }
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\r/g, '&#13;');
+  return escapeXmlAttribute(text);
 }
 
 export function buildXmlDocument(content: Record<string, unknown>, options: BuildOptions): BuiltDocument {

@@ -218,7 +218,9 @@ export class XmlHttpConnector implements Connector {
     if (declared !== undefined && !/^utf-?8$/i.test(declared)) throw bad(`declares ${declared}, not UTF-8`);
     let parsed: ReturnType<typeof parseXmlSafely>;
     try {
-      parsed = parseXmlSafely(text, { arrays: [...operation.arrays, ...(operation.itemElement ? [operation.itemElement] : [])], maxDepth: this.config.maxDepth });
+      // The root's namespace is checked here: a list answer's items are validated rebuilt, in the configured namespace.
+      parsed = parseXmlSafely(text, { arrays: [...operation.arrays, ...(operation.itemElement ? [operation.itemElement] : [])], maxDepth: this.config.maxDepth,
+        maxBytes: this.config.maxResponseBytes, namespace: this.config.namespace });
     } catch (error) {
       if (error instanceof UnsafeXmlError) throw bad(`is refused: ${error.message}`);
       throw bad('could not be parsed');
