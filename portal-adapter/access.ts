@@ -13,6 +13,7 @@ export const ACCESS = {
   /** `cancel` is the one action a citizen may ask for (on their own request: the service checks ownership). */
   cancelRequest: ['citizen', 'agent', 'supervisor'],
   readDocument: ['citizen', 'agent', 'supervisor'],
+  listEscalations: ['agent', 'supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export const CITIZEN_ACTION = 'cancel';

@@ -10,6 +10,7 @@ import { documentRoutes } from './routes/documents';
 import { healthRoutes } from './routes/health';
 import { openApiRoutes } from './routes/openapi';
 import { requestsRoutes } from './routes/requests';
+import { escalationsRoutes } from './routes/escalations';
 import { judicialDocumentsRoutes } from './routes/judicial-documents';
 import { validatorCompiler } from './validation';
 
@@ -61,6 +62,7 @@ export function createPortal(opts: PortalOptions): FastifyInstance {
   void app.register(catalogueRoutes, { prefix: API_PREFIX, broker });
   void app.register(requestsRoutes, { prefix: API_PREFIX, broker, auth });
   void app.register(documentRoutes, { prefix: API_PREFIX, broker, auth });
+  void app.register(escalationsRoutes, { prefix: API_PREFIX, broker, auth });
   void app.register(judicialDocumentsRoutes, { prefix: API_PREFIX, broker, auth });
   void app.register(openApiRoutes, { prefix: API_PREFIX });
   return app;

@@ -1,3 +1,4 @@
+import { escalationPageSchema, escalationsQuerySchema } from './routes/escalations-schema';
 import { ERROR_CATALOGUE } from '../broker/errors';
 import { ACCESS } from './access';
 import type { Role } from './auth';
@@ -94,6 +95,14 @@ export function buildOpenApiDocument(): Json {
           responses: { 200: ok('One page', requestPageSchema), ...problems('VALIDATION_FAILED', ...AUTH_PROBLEMS, 'NOT_READY') },
         }),
       },
+      '/api/v1/escalations': {
+        get: secured(ACCESS.listEscalations, {
+          tags: ['requests'], operationId: 'listEscalations', summary: "The flagged open requests of the caller's post (a supervisor's work list)",
+          description: 'E.g. a repatriation whose clearance is still pending 12 hours before the expected arrival; most urgent first.',
+          parameters: [...parametersFrom(escalationsQuerySchema, 'query'), correlationParameter],
+          responses: { 200: ok('One page', escalationPageSchema), ...problems('VALIDATION_FAILED', ...AUTH_PROBLEMS, 'NOT_READY') },
+        }),
+      },
       '/api/v1/requests/{id}': {
         get: secured(ACCESS.readRequest, {
           tags: ['requests'], operationId: 'getRequest', summary: 'One request with its history, exchanges and documents',
@@ -105,7 +114,7 @@ export function buildOpenApiDocument(): Json {
       '/api/v1/requests/{id}/actions/{action}': {
         post: secured(ACCESS.actOnRequest, {
           tags: ['requests'], operationId: 'actOnRequest', summary: 'Move a request through its lifecycle',
-          description: `A citizen may only \`cancel\` (roles for cancel: ${ACCESS.cancelRequest.join(', ')}). \`reject\` needs a \`reason\`.`,
+          description: `A citizen may only \`cancel\` or \`correct\` (when the service allows it; roles for these: ${ACCESS.cancelRequest.join(', ')}). \`reject\` needs a \`reason\`.`,
           parameters: [...parametersFrom(actionParamsSchema, 'path'), correlationParameter],
           requestBody: { required: false, ...json(ref('schemas', 'ActionInput')) },
           responses: {

@@ -33,7 +33,7 @@ describe('remains repatriation, end to end through the portal and the DGSN, Inte
   let agent: string;
   let keys = 0;
   beforeAll(async () => {
-    f = await startAgenciesFixture({ schedules: { healthDecisions: '* * * * * *', interiorBurialPolling: '* * * * * *', repatriationEscalations: '* * * * * *' } });
+    f = await startAgenciesFixture({ schedules: { healthDecisions: '* * * * * *', interiorBurialPolling: '* * * * * *', repatriationEscalations: '* * * * * *', repatriationPollingDelaySeconds: 2 } });
     family = await f.token('citizen', { sub: 'hassan-alaoui' });
     agent = await f.token('agent', { sub: 'agent-madrid', post: 'CG-MADRID' });
   }, 60_000);
@@ -87,5 +87,90 @@ describe('remains repatriation, end to end through the portal and the DGSN, Inte
     const rejected = await waitFor(id, 'rejected');
     expect(rejected.results.healthClearance).toMatchObject({ status: 'refused', reason: expect.any(String) });
     expect(rejected.history.at(-1)).toMatchObject({ status: 'rejected', actor: 'health', note: expect.stringMatching(/Health .*refused/) });
+  }, 60_000);
+
+  const notesBy = (v: View, actor: string) => v.history.filter((h) => h.actor === actor);
+
+  it('Interior: a callback sent twice and before the Ack of the submission is applied once', async () => {
+    f.agencies.interior.faults.set({ duplicateCallbacks: true, callbackBeforeAck: true });
+    const id = await submit(EXAMPLE);
+    const ready = await waitFor(id, 'ready-for-decision');
+    expect(ready.results.interiorClearance).toMatchObject({ status: 'granted', partnerReference: expect.stringMatching(/^MI-INH-/) });
+    expect(notesBy(ready, 'interior')).toHaveLength(1);
+    const callbacks = await f.hub.database.knex('inbox').where({ partner: 'interior', case_reference: ready.reference, operation: 'callback.NotifyBurialAuthorisationDecision' });
+    expect(callbacks).toHaveLength(1);
+  }, 60_000);
+
+  it('Interior: a missed callback is caught by the status poll', async () => {
+    f.agencies.interior.faults.set({ missCallbacks: 1 });
+    const id = await submit(EXAMPLE);
+    const ready = await waitFor(id, 'ready-for-decision', 45_000);
+    expect(ready.results.interiorClearance).toMatchObject({ status: 'granted', decisionReference: expect.stringMatching(/^AI-/) });
+    expect(ready.exchanges).toEqual(expect.arrayContaining([expect.objectContaining({ partner: 'interior', operation: 'burial.status', direction: 'out', status: 'delivered' })]));
+  }, 60_000);
+
+  it('Health: a feed page served twice gives one decision', async () => {
+    f.agencies.health.faults.set({ repeatPage: 2, boundaryDuplicate: 1 });
+    const id = await submit(EXAMPLE);
+    const ready = await waitFor(id, 'ready-for-decision');
+    // The Accuse (pending, with the Ministry's number) and the one decision: nothing more from the repeated pages.
+    expect(notesBy(ready, 'health').filter((h) => !/: pending$/.test(h.note ?? ''))).toHaveLength(1);
+    const decisions = await f.hub.database.knex('inbox').where({ partner: 'health', case_reference: ready.reference, operation: 'event.Decision' });
+    expect(decisions).toHaveLength(1);
+  }, 60_000);
+
+  it('Interior NEEDS_INFO (no death act) → info-requested; the family\'s correction is validated, re-sent to the Interior only, and the request goes on', async () => {
+    const id = await submit(example((d) => { d.documents = d.documents.filter((doc) => doc.type !== 'death-act'); }));
+    const asked = await waitFor(id, 'info-requested');
+    expect(asked.results.interiorClearance).toMatchObject({ status: 'needs-info', reason: 'DEATH_ACT_MISSING' });
+    expect(asked.history).toEqual(expect.arrayContaining([expect.objectContaining({ status: 'info-requested', actor: 'interior', note: expect.stringMatching(/Interior .*DEATH_ACT_MISSING/) })]));
+
+    const bad = await f.api('POST', `/api/v1/requests/${id}/actions/correct`, { token: family, body: { data: { documents: [{ type: 'death-act', mediaType: 'text/plain', content: 'eA==' }] } } });
+    expect(bad.status).toBe(400);
+    expect((bad.body as { errors: Array<{ path: string }> }).errors.map((e) => e.path)).toContain('/data/documents/0/mediaType');
+
+    const corrected = await f.api('POST', `/api/v1/requests/${id}/actions/correct`, { token: family, body: { data: { documents: EXAMPLE.data.documents } } });
+    expect(corrected.status).toBe(200);
+    expect((corrected.body as View).status).toBe('awaiting-partners');
+    const ready = await waitFor(id, 'ready-for-decision');
+    expect(ready.results.interiorClearance).toMatchObject({ status: 'granted' });
+    expect(ready.exchanges.filter((e) => e.operation === 'burial.submit' && e.direction === 'out')).toHaveLength(2);
+    expect(ready.exchanges.filter((e) => e.operation === 'clearance.request' && e.direction === 'out')).toHaveLength(1);
+  }, 60_000);
+
+  it('DGSN: a badly signed delivery is refused (nothing applied) and its replay is absorbed', async () => {
+    f.agencies.dgsn.faults.set({ webhookBadSignature: 1, webhookReplay: 1 });
+    const before = f.agencies.dgsn.webhooks.deliveries.length;
+    const id = await submit(EXAMPLE);
+    const ready = await waitFor(id, 'ready-for-decision', 45_000);
+    // The refused delivery (401) was retried signed correctly; the replay (attempt 0) was acknowledged and absorbed.
+    const ours = await eventually(async () => {
+      const d = f.agencies.dgsn.webhooks.deliveries.slice(before);
+      return d.some((x) => x.status === 401) && d.some((x) => x.attempt === 0) ? d : undefined;
+    }, 20_000);
+    expect(ours.filter((x) => x.status === 401)).toHaveLength(1);
+    const events = await f.hub.database.knex('inbox').where({ partner: 'dgsn', case_reference: ready.reference }).whereLike('operation', 'event.%');
+    expect(new Set(events.map((e: { message_id: string }) => e.message_id)).size).toBe(events.length);
+    expect(ready.results.dgsnClearance).toMatchObject({ status: 'granted' });
+  }, 60_000);
+
+  it('DGSN down for a while: the identity check and the notification are retried until it is back', async () => {
+    f.agencies.dgsn.faults.set({ fail503: 2, retryAfterSeconds: 0 });
+    const id = await submit(EXAMPLE);
+    const ready = await waitFor(id, 'ready-for-decision', 45_000);
+    expect(ready.exchanges.find((e) => e.operation === 'identity.verify' && e.direction === 'out')?.attempts).toBeGreaterThan(1);
+  }, 60_000);
+
+  it('a clearance still pending 12 hours before arrival is escalated, in the request and in the supervisors\' list', async () => {
+    f.agencies.health.faults.set({ reindexing: true });
+    const soon = new Date(Date.now() + 6 * 3600_000).toISOString();
+    const id = await submit(example((d) => { (d.transport as Record<string, unknown>).expectedArrivalAt = soon; }));
+    const flagged = await eventually(async () => { const v = await view(id); return v.results.escalation ? v : undefined; }, 30_000);
+    expect(flagged.results.escalation?.pending).toContain('health');
+    const supervisor = await f.token('supervisor', { sub: 'sup-madrid', post: 'CG-MADRID' });
+    const list = await f.api('GET', '/api/v1/escalations', { token: supervisor });
+    expect(list.status).toBe(200);
+    expect((list.body as { items: Array<{ id: string }> }).items.map((i) => i.id)).toContain(id);
+    f.agencies.health.faults.set({ reindexing: false });
   }, 60_000);
 });
