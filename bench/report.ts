@@ -27,7 +27,7 @@ export const TARGET_RPS = 1000;
 export const TARGET_P99_MS = 50;
 export const TARGET_BASELINE_RATIO = 0.5;
 
-function row(name: string, value: number, unit: string, baseline: number | null = null): ResultRow {
+export function row(name: string, value: number, unit: string, baseline: number | null = null): ResultRow {
   const ratio = baseline === null || baseline === 0 ? null : round(value / baseline, 3);
   return { name, value: round(value), unit, baseline: baseline === null ? null : round(baseline), ratio };
 }
@@ -226,7 +226,7 @@ function table(headers: string[], lines: string[][]): string {
 export function printReport(rows: ResultRow[], checks: TargetCheck[], cpu: CpuBreakdown[]): void {
   const show = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : String(round(v)));
   console.log('\n' + table(['name', 'value', 'unit', 'baseline', 'ratio'], rows.map((r) => [r.name, show(r.value), r.unit, show(r.baseline), String(r.ratio ?? '-')])));
-  console.log('\nCPU µs per operation (machine busy = share of all cores in use, by anyone):\n' + table(
+  if (cpu.length > 0) console.log('\nCPU µs per operation (machine busy = share of all cores in use, by anyone):\n' + table(
     ['phase', 'ops/s', 'machine busy', 'client/hub', '(of it kernel)', 'PostgreSQL', 'load generator', 'outside the bench'],
     cpu.map((c) => [c.phase, show(c.opsPerSecond), c.busy === undefined ? '-' : `${round(100 * c.busy)}%`, show(c.client), show(c.clientKernel), show(c.postgres), show(c.loadGenerator), show(c.other)])));
   for (const c of cpu) {

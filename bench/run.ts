@@ -14,6 +14,8 @@ import { cpuBreakdown, cpuRows, mappingChecks, mappingRows, printReport, restChe
 import { runRestOverhead } from './rest-overhead';
 import { runResultsBench } from './results-bench';
 import { runMappingBench } from './mapping-bench';
+import { runXmlBatchBench } from './xml-batch-bench';
+import { xmlBatchChecks, xmlBatchRows } from './xml-batch-report';
 import { benchSettings } from './settings';
 import { round } from './stats';
 
@@ -35,6 +37,8 @@ async function main(): Promise<number> {
   console.log(`bench: ${s.connections} connections, hub pool ${s.hubPool}, warm-up ${s.warmupSeconds} s, measured ${s.durationSeconds} s`);
   console.log('bench: NARSA record mapping, compiled vs JSONata…');
   const mapping = await runMappingBench();
+  console.log(`bench: NARSA results XML from local disk, files of ${s.xmlSizes.join(' and ')} records, ${s.xmlRuns} runs of each pass, one process per pass…`);
+  const xml = await runXmlBatchBench({ sizes: s.xmlSizes, runs: s.xmlRuns, profileDir: s.profileDir, log: (line) => console.log(`bench:   ${line}`) });
   const db = await createBenchDatabase(s.serverUrl);
   try {
     console.log(`bench: database ${db.name} (${await serverFacts(db.url)})`);
@@ -53,8 +57,8 @@ async function main(): Promise<number> {
       .map((r) => ({ ...r.summary, megabytes: r.file.bytes / 1e6, recordsPerSecond: r.recordsPerSecond }));
     console.log(`bench: NARSA licence check, direct vs through the hub, ${s.restCalls} calls each, ${s.restSpacingMs} ms apart…`);
     const rest = await runRestOverhead({ serverUrl: s.serverUrl, calls: s.restCalls, warmup: 10, spacingMs: s.restSpacingMs });
-    const rows = [...resultRows(raw, m), ...cpuRows(cpu[0], cpu[1]), ...mappingRows(mapping), ...resultsRows(results), ...restRows(rest)];
-    printReport(rows, [...targetChecks(raw, m), ...mappingChecks(mapping), ...resultsChecks(results), ...restChecks(rest)], cpu);
+    const rows = [...resultRows(raw, m), ...cpuRows(cpu[0], cpu[1]), ...mappingRows(mapping), ...xmlBatchRows(xml), ...resultsRows(results), ...restRows(rest)];
+    printReport(rows, [...targetChecks(raw, m), ...mappingChecks(mapping), ...xmlBatchChecks(xml), ...resultsChecks(results), ...restChecks(rest)], cpu);
     const failures = portal.warmup.non2xx + portal.warmup.errors + m.non2xx + m.errors;
     if (failures > 0) {
       console.error(`bench: FAILED: ${failures} submissions did not get a 2xx answer (warm-up ${JSON.stringify(portal.warmup.statusCodes)}, measured ${JSON.stringify(m.statusCodes)}); results not written`);

@@ -22,6 +22,10 @@ export interface BenchSettings {
   restCalls: number;
   /** BENCH_REST_SPACING_MS: pause after each call (NARSA allows 10 requests/s). */
   restSpacingMs: number;
+  /** BENCH_XML_SIZES: records of each local NARSA results file of the XML batch phase (the first is the memory reference). */
+  xmlSizes: number[];
+  /** BENCH_XML_RUNS: passes of each kind per file (the figures are their medians). */
+  xmlRuns: number;
 }
 
 /** 16 connections: the count that showed the highest sustained rate with p99 under 50 ms here (docs/performance.md). */
@@ -37,6 +41,10 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   return value;
 }
 
+function sizes(env: NodeJS.ProcessEnv, name: string, fallback: string): number[] {
+  return (env[name] || fallback).split(',').map((v) => positiveInt({ [name]: v.trim() || 'missing' }, name, 1));
+}
+
 export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
   return {
     serverUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
@@ -50,5 +58,7 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
     ...(env.BENCH_RESULTS_HEAP_MB ? { resultsHeapMb: positiveInt(env, 'BENCH_RESULTS_HEAP_MB', 1) } : {}),
     restCalls: positiveInt(env, 'BENCH_REST_CALLS', 100),
     restSpacingMs: positiveInt(env, 'BENCH_REST_SPACING_MS', 120),
+    xmlSizes: sizes(env, 'BENCH_XML_SIZES', '20000,100000'),
+    xmlRuns: positiveInt(env, 'BENCH_XML_RUNS', 3),
   };
 }
