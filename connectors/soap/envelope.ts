@@ -5,6 +5,7 @@
  * Shared by the client (requests out, answers in) and the callback server (requests in, answers out).
  */
 import { createHash } from 'node:crypto';
+import { readRootElement } from '../_kit/xml-binding';
 import { child, escapeXml, findDeep, text, toPlain, type XmlNode, type XmlValue } from './xml';
 
 export const SOAP_ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -73,14 +74,11 @@ export interface ParsedEnvelope {
 
 /**
  * True when the root element is an `Envelope` in the SOAP 1.1 namespace (a SOAP 1.2 envelope is not).
- * Read from the text, because the parser drops namespace declarations along with prefixes.
+ * Read from the root's start tag, because the parser drops namespace declarations along with prefixes.
  */
 export function isSoap11Envelope(xml: string): boolean {
-  const root = /<(?:([A-Za-z_][\w.-]*):)?Envelope\b([^>]*)>/.exec(xml);
-  if (!root) return false;
-  const declaration = root[1] === undefined ? 'xmlns' : `xmlns:${root[1]}`;
-  const match = new RegExp(`\\s${declaration.replace(/\./g, '\\.')}\\s*=\\s*["']([^"']*)["']`).exec(root[2]);
-  return match?.[1] === SOAP_ENV_NS;
+  const root = readRootElement(xml);
+  return root?.local === 'Envelope' && root.namespace === SOAP_ENV_NS;
 }
 
 /** Splits a parsed document into header and the single body element; null when it has no envelope and body. */

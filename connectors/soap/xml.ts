@@ -1,63 +1,42 @@
 /**
- * Safe XML for the SOAP connector, both roles. A document with a DTD is refused before any parsing
- * (no DOCTYPE means no external entity and no entity expansion); only the five predefined entities
- * and numeric character references are decoded, by us, so the parser never expands anything.
+ * Safe XML for the SOAP connector, both roles: the SOAP spelling of the shared binding
+ * (connectors/_kit/xml-binding.ts), which refuses any DTD before parsing (no external entity, no entity
+ * expansion), decodes only the five predefined entities and numeric character references itself (the parser
+ * never expands anything), and checks well-formedness, depth and size. Attributes are `@_name` here: the WSDL
+ * reader and the mappings of the SOAP partners (Interior, Justice) read them that way.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createXmlBinding, decodeXmlText, escapeXmlAttribute, UnsafeXmlError } from '../_kit/xml-binding';
 
-export class UnsafeXmlError extends Error {}
+export { decodeXmlText, UnsafeXmlError };
 
 /** A parsed element: text under `#text`, attributes under `@_<name>`, children by local name. */
 export type XmlNode = { [name: string]: XmlValue };
 export type XmlValue = string | XmlNode | XmlValue[];
 
-const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+export const SOAP_ATTRIBUTE_PREFIX = '@_';
 
-/** Decodes predefined entities and character references; any other `&name;` is refused. */
-export function decodeXmlText(text: string): string {
-  return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z][\w.-]*);/g, (whole, ref: string) => {
-    if (ref.startsWith('#x')) return codePoint(Number.parseInt(ref.slice(2), 16));
-    if (ref.startsWith('#')) return codePoint(Number.parseInt(ref.slice(1), 10));
-    const value = PREDEFINED[ref];
-    if (value === undefined) throw new UnsafeXmlError(`undeclared entity &${ref};`);
-    return value;
-  });
-}
-
-function codePoint(n: number): string {
-  if (!Number.isInteger(n) || n <= 0 || n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff)) throw new UnsafeXmlError('invalid character reference');
-  return String.fromCodePoint(n);
-}
-
+/** Escapes for text and attribute values alike; refuses characters XML cannot carry. */
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return escapeXmlAttribute(text);
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  processEntities: false,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  tagValueProcessor: (_name: string, value: string) => decodeXmlText(value),
-  attributeValueProcessor: (_name: string, value: string) => decodeXmlText(value),
-});
+/**
+ * Envelopes and WSDLs nest deeper than partner documents (Envelope/Body/operation/…; a WSDL's schema ~13 levels);
+ * the size bound is above every endpoint's own limit (the Interior accepts 10 MB), which refuses larger bodies first.
+ */
+const binding = createXmlBinding({ attributePrefix: SOAP_ATTRIBUTE_PREFIX, maxDepth: 64, maxBytes: 64 * 1024 * 1024 });
 
 /**
  * Parses a document after refusing DTDs and checking well-formedness. Throws `UnsafeXmlError` with a
- * reason that never quotes the document (it may carry personal data).
+ * reason that never quotes the document (it may carry personal data). The result is keyed by the root's
+ * local name; an element with neither attributes nor children is its text.
  */
 export function parseXml(text: string): XmlNode {
-  const body = text.replace(/^\uFEFF/, '');
-  if (/<!DOCTYPE/i.test(body) || /<!ENTITY/i.test(body)) throw new UnsafeXmlError('a DTD (DOCTYPE or ENTITY) is not allowed');
-  const valid = XMLValidator.validate(body);
-  if (valid !== true) throw new UnsafeXmlError(`not well-formed XML (line ${valid.err.line}: ${valid.err.code})`);
-  return parser.parse(body) as XmlNode;
+  const { root, content } = binding.parse(text);
+  const keys = Object.keys(content);
+  if (keys.length === 0) return { [root]: '' };
+  if (keys.length === 1 && keys[0] === '#text') return { [root]: content['#text'] as string };
+  return { [root]: content as XmlNode };
 }
 
 /** First child named `name` (local name), or undefined. */
