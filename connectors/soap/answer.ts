@@ -22,6 +22,8 @@ export interface AnswerContext {
 export interface Interpreted {
   status: number;
   body: unknown;
+  /** `output`: the operation's output element (to check against the WSDL's schema); otherwise a fault or a duplicate's ticket. */
+  kind: 'output' | 'fault' | 'duplicate';
 }
 
 export function interpretAnswer(status: number, headers: Record<string, string>, raw: Buffer, ctx: AnswerContext): Interpreted {
@@ -57,7 +59,7 @@ export function interpretAnswer(status: number, headers: Record<string, string>,
   if (headerText(parsed.header, 'requestHash') !== requestHash(ctx.sentBody)) {
     throw new HubError('PARTNER_BAD_RESPONSE', `${label}: answer header requestHash does not match the request sent`, { extra: { status } });
   }
-  return { status, body: parsed.bodyElement === undefined ? null : toPlain(parsed.bodyElement) };
+  return { status, body: parsed.bodyElement === undefined ? null : toPlain(parsed.bodyElement), kind: 'output' };
 }
 
 function interpretFault(status: number, fault: ParsedFault, ctx: AnswerContext, retryAfterMs: number | undefined): Interpreted {
@@ -66,10 +68,10 @@ function interpretFault(status: number, fault: ParsedFault, ctx: AnswerContext, 
   const extra = { status, faultcode: fault.faultcode, faultCode: code, ...(fault.fields.length > 0 ? { fields: fault.fields } : {}) };
   if (code === 'DUPLICATE_MESSAGE') {
     // The partner already has this message id: the first attempt got through, its ticket stands.
-    if (fault.ticket) return { status: 200, body: { ticket: fault.ticket, duplicate: true } };
+    if (fault.ticket) return { status: 200, body: { ticket: fault.ticket, duplicate: true }, kind: 'duplicate' };
     throw new HubError('PARTNER_BAD_RESPONSE', `${label}: DUPLICATE_MESSAGE fault without the original ticket`, { extra });
   }
-  if (ctx.answerFaults.includes(code)) return { status, body: { fault: { faultcode: fault.faultcode, code, fields: fault.fields } } };
+  if (ctx.answerFaults.includes(code)) return { status, body: { fault: { faultcode: fault.faultcode, code, fields: fault.fields } }, kind: 'fault' };
   // soap:Server (UNAVAILABLE, INTERNAL): the partner's trouble, retried later with the same message id.
   if (fault.faultcode === 'Server' || ctx.retryableFaults.includes(code)) throw new HubError('PARTNER_UNAVAILABLE', `${label}: soap:${fault.faultcode || 'Server'} fault ${code}`, { retryAfterMs, extra });
   // soap:Client (VALIDATION, UNKNOWN_COMMUNE, …): the message must change; retrying the same one is useless.

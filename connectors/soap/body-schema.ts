@@ -6,6 +6,7 @@
  */
 import { validateXML } from 'xmllint-wasm';
 import type { FieldError } from '../../broker/errors';
+import { escapeXml, toXmlElements } from './xml';
 
 export class BodySchema {
   private constructor(private readonly schemaText: string, readonly targetNamespace: string) {}
@@ -26,6 +27,21 @@ export class BodySchema {
       return new BodySchema(`<?xml version="1.0" encoding="UTF-8"?>\n${text}`, targetNamespace);
     }
     return null;
+  }
+
+  /**
+   * Field errors of a received body element, from its parsed form (text values, children in document order;
+   * the schemas of these services declare no attributes): written again in prefix `tns`, then checked like an
+   * outbound one. The received bytes are not reused: their namespace declarations may sit on the envelope.
+   */
+  async checkReceived(elementName: string, plain: unknown): Promise<FieldError[]> {
+    let inner: string;
+    try {
+      inner = typeof plain === 'object' && plain !== null && !Array.isArray(plain) ? toXmlElements(plain as Record<string, unknown>, 'tns') : escapeXml(plain === null || plain === undefined ? '' : String(plain));
+    } catch {
+      return [{ path: elementName, message: 'cannot be written as XML again' }];
+    }
+    return this.check(`<tns:${elementName}>${inner}</tns:${elementName}>`);
   }
 
   /** Field errors of a body element serialised with prefix `tns` (empty when it conforms). */

@@ -23,6 +23,7 @@ export interface SoapConnectorConfig {
   timeoutMs: number;
   retryableFaults: string[];
   validateRequests: boolean;
+  validateAnswers: boolean;
   maxRequestBytes: number;
   maxResponseBytes: number;
   rateLimit?: { perSecond: number; burst: number };
@@ -89,6 +90,10 @@ export const soapConfigSchema: ConfigSchema = {
     validateRequests: {
       type: 'boolean', default: true,
       description: "Checks each body against the schema embedded in the WSDL before sending; a mismatch is VALIDATION_FAILED naming the elements (never values), and nothing is sent. The schema is closed: no extra field leaves the hub.",
+    },
+    validateAnswers: {
+      type: 'boolean', default: true,
+      description: "Checks each answer's output element against the schema embedded in the WSDL; a mismatch is PARTNER_BAD_RESPONSE naming the elements (never values). Faults are read by their detail code, not checked.",
     },
     maxRequestBytes: {
       type: 'integer', minimum: 1, default: 10485760,

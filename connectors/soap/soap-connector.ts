@@ -33,6 +33,8 @@ interface Connection {
   wsdl: WsdlSummary;
   /** Null when validation is off or the WSDL embeds no schema for its target namespace. */
   bodySchema: BodySchema | null;
+  /** The same schema for answers; null when answer validation is off or there is no schema. */
+  answerSchema: BodySchema | null;
 }
 
 export class SoapConnector implements Connector {
@@ -63,15 +65,19 @@ export class SoapConnector implements Connector {
 
   private async openConnection(): Promise<void> {
     const { wsdl, text } = await this.loadWsdl();
-    const bodySchema = this.config.validateRequests ? BodySchema.fromWsdl(text, wsdl.targetNamespace) : null;
-    if (this.config.validateRequests && !bodySchema) this.logger.warn(`${this.partner}: the WSDL embeds no schema for ${wsdl.targetNamespace}; bodies are sent unchecked`, { partner: this.partner });
+    const schema = BodySchema.fromWsdl(text, wsdl.targetNamespace);
+    const bodySchema = this.config.validateRequests ? schema : null;
+    const answerSchema = this.config.validateAnswers !== false ? schema : null;
+    if ((this.config.validateRequests || this.config.validateAnswers !== false) && !schema) {
+      this.logger.warn(`${this.partner}: the WSDL embeds no schema for ${wsdl.targetNamespace}; bodies are sent and read unchecked`, { partner: this.partner });
+    }
     const ca = this.config.tls?.caPath === undefined ? undefined : await this.readConfigFile('tls.caPath', this.config.tls.caPath);
     const agent = this.url.protocol === 'https:'
       ? new https.Agent({ keepAlive: true, ca, servername: this.config.tls?.servername })
       : new http.Agent({ keepAlive: true });
     const breaker = new EndpointBreaker(`${this.partner} ${this.url.origin}`, this.config.breaker, { isEndpointFailure, now: this.now });
     breaker.onStateChange((state) => this.logger.warn(`${this.partner}: circuit ${state}`, { partner: this.partner, endpoint: this.url.origin, circuit: state }));
-    this.connection = { agent, breaker, wsdl, bodySchema };
+    this.connection = { agent, breaker, wsdl, bodySchema, answerSchema };
     this.logger.info(`${this.partner}: SOAP connector ready`, { partner: this.partner, endpoint: this.url.origin, service: wsdl.serviceName });
   }
 
@@ -146,6 +152,13 @@ export class SoapConnector implements Connector {
       const interpreted = interpretAnswer(raw.status, headers, raw.body, {
         label, messageId: msg.messageId, sentBody: body, outputElement: wsdlOperation.outputElement, answerFaults: operation.answerFaults ?? [], retryableFaults: this.config.retryableFaults ?? [], now: this.now(),
       });
+      if (interpreted.kind === 'output' && connection.answerSchema) {
+        const errors = await connection.answerSchema.checkReceived(wsdlOperation.outputElement, interpreted.body);
+        if (errors.length > 0) {
+          throw new HubError('PARTNER_BAD_RESPONSE', `${label}: answer ${wsdlOperation.outputElement} does not match the partner's schema (${errors.map((e) => `${e.path} ${e.message}`).join('; ').slice(0, 300)})`,
+            { errors, extra: { status: raw.status } });
+        }
+      }
       return { status: interpreted.status, body: interpreted.body, headers, bytes: raw.body.length, durationMs: raw.durationMs, endpoint };
     });
   }

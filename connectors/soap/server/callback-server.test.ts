@@ -152,6 +152,19 @@ describe('SOAP callback server', () => {
     expect(stored.size).toBe(0);
   });
 
+  it('refuses a callback outside the schema of its WSDL (a decision not in the list, an extra element), naming elements only', async () => {
+    const body = (inner: string) => `<cb:NotifyBurialAuthorisationDecision><cb:ticket>T</cb:ticket><cb:caseReference>REP-MAD-2026-000001</cb:caseReference>${inner}</cb:NotifyBurialAuthorisationDecision>`;
+    const badValue = await postXml(server.url, decisionEnvelope({ security: token(), body: body('<cb:decision>MAYBE-KHADIJA</cb:decision>') }));
+    expect(faultCodeOf(badValue.body)).toBe('VALIDATION');
+    expect(badValue.body).toContain('<tns:field>decision</tns:field>');
+    expect(badValue.body).not.toContain('KHADIJA');
+    const extra = await postXml(server.url, decisionEnvelope({ security: token(), body: body('<cb:decision>GRANTED</cb:decision><cb:holder>ALAOUI</cb:holder>') }));
+    expect(faultCodeOf(extra.body)).toBe('VALIDATION');
+    expect(extra.body).toContain('<tns:field>holder</tns:field>');
+    expect(extra.body).not.toContain('ALAOUI');
+    expect(stored.size).toBe(0);
+  });
+
   it('refuses a body streamed without Content-Length once it passes the limit', async () => {
     const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = httpRequest(server.url, { method: 'POST', agent: false, headers: { 'Content-Type': 'text/xml', 'Transfer-Encoding': 'chunked' } }, (res) => {

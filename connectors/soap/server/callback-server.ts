@@ -5,7 +5,7 @@
  * size (Content-Length, then bytes as they arrive: before any parsing) → content type → safe XML
  * (no DTD, no entity but the predefined ones) → SOAP 1.1 envelope → WS-Security UsernameToken
  * (PasswordDigest, Created within the window, nonce never used twice) → header block → body element
- * of a WSDL operation with its required fields. Then `onCallback(record)` must persist the callback;
+ * of a WSDL operation with its required fields, then against the schema the WSDL embeds. Then `onCallback(record)` must persist the callback;
  * only once it resolves does the Ack leave. A duplicate (same message id) is the store's to absorb:
  * it is acknowledged like the first.
  */
@@ -14,6 +14,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { silentLogger, type ConnectorLogger } from '../../_kit/contract';
+import { BodySchema } from '../body-schema';
 import { envelope, faultBody, headerText, isSoap11Envelope, PROTOCOL_VERSION, requestHash, splitEnvelope, type FaultSpec } from '../envelope';
 import { readWsdl, withAddress, type WsdlOperation } from '../wsdl';
 import { checkUsernameToken, NonceCache, type Credentials } from '../ws-security';
@@ -51,6 +52,8 @@ export interface SoapCallbackServerOptions {
   wsdl: string;
   /** The UsernameToken the partner must present. */
   credentials: Credentials;
+  /** Checks each body against the schema the WSDL embeds (a VALIDATION fault naming the elements). Default true. */
+  validateBodies?: boolean;
   /** Larger bodies are refused before parsing. Default 10 MB (the Interior's limit). */
   maxBodyBytes?: number;
   /** How far `wsu:Created` may be from now, either way. Default 5 minutes. */
@@ -90,6 +93,8 @@ export async function createSoapCallbackServer(options: SoapCallbackServerOption
   const now = options.now ?? Date.now;
   const summary = readWsdl(options.wsdl);
   const byElement = new Map<string, WsdlOperation>([...summary.operations.values()].map((op) => [op.inputElement, op]));
+  const schema = options.validateBodies === false ? null : BodySchema.fromWsdl(options.wsdl, summary.targetNamespace);
+  if (options.validateBodies !== false && !schema) logger.warn(`callback service: the WSDL embeds no schema for ${summary.targetNamespace}; bodies are taken unchecked`);
   const nonces = new NonceCache();
   let publicUrl = options.publicUrl ?? '';
 
@@ -135,6 +140,8 @@ export async function createSoapCallbackServer(options: SoapCallbackServerOption
     const fields = typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? payload as Record<string, unknown> : {};
     const missing = operation.inputRequired.filter((name) => fields[name] === undefined || fields[name] === '');
     if (missing.length > 0) throw clientFault('VALIDATION', `${operation.name}: required fields missing`, missing);
+    const schemaErrors = schema ? await schema.checkReceived(operation.inputElement, fields) : [];
+    if (schemaErrors.length > 0) throw clientFault('VALIDATION', `${operation.name}: the body does not match the service's schema`, [...new Set(schemaErrors.map((e) => e.path))]);
 
     const receivedAt = new Date(now()).toISOString();
     const record: CallbackRecord = {
