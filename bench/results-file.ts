@@ -42,6 +42,11 @@ function requestFor(fileNo: number, index: number): { seq: string; requestId: st
   return { ...base, licenceNumber: permis.numero, cnie, birthDate: permis.titulaire.dateNaissance };
 }
 
+/** The `Result` element of record `index` of file `fileNo`, as the sandbox writes it. */
+export function resultRecordXml(fileNo: number, index: number): string {
+  return resultFor(requestFor(fileNo, index));
+}
+
 /** The licence number the hub asked for in record `index` (what the hub would find by the request id). */
 export function licenceNumberFor(index: number): string {
   return index % 8 === 6 ? `99/${String(index).padStart(6, '0')}` : PERMIS[index % PERMIS.length].numero;
@@ -71,7 +76,7 @@ export async function writeResultsFile(root: string, fileNo: number, records: nu
   const perWrite = 500;
   for (let i = 0; i < records; i += perWrite) {
     const lines: string[] = [];
-    for (let j = i; j < Math.min(records, i + perWrite); j++) lines.push(resultFor(requestFor(fileNo, j)));
+    for (let j = i; j < Math.min(records, i + perWrite); j++) lines.push(resultRecordXml(fileNo, j));
     await write(lines.join('\n') + '\n');
   }
   await write('</LicenceVerificationResults>\n');

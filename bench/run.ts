@@ -37,8 +37,8 @@ async function main(): Promise<number> {
   console.log(`bench: ${s.connections} connections, hub pool ${s.hubPool}, warm-up ${s.warmupSeconds} s, measured ${s.durationSeconds} s`);
   console.log('bench: NARSA record mapping, compiled vs JSONata…');
   const mapping = await runMappingBench();
-  console.log(`bench: NARSA results XML from local disk, files of ${s.xmlSizes.join(' and ')} records, ${s.xmlRuns} runs of each pass, one process per pass…`);
-  const xml = await runXmlBatchBench({ sizes: s.xmlSizes, runs: s.xmlRuns, profileDir: s.profileDir, log: (line) => console.log(`bench:   ${line}`) });
+  console.log(`bench: NARSA results XML from local disk, files of ${s.xmlSizes.join(' and ')} records, ${s.xmlRuns} runs of each pass, one process per pass${s.xmlHeapMb ? ` (--max-old-space-size=${s.xmlHeapMb})` : ''}…`);
+  const xml = await runXmlBatchBench({ sizes: s.xmlSizes, runs: s.xmlRuns, profileDir: s.profileDir, heapMb: s.xmlHeapMb, log: (line) => console.log(`bench:   ${line}`) });
   const db = await createBenchDatabase(s.serverUrl);
   try {
     console.log(`bench: database ${db.name} (${await serverFacts(db.url)})`);

@@ -26,6 +26,8 @@ export interface BenchSettings {
   xmlSizes: number[];
   /** BENCH_XML_RUNS: passes of each kind per file (the figures are their medians). */
   xmlRuns: number;
+  /** BENCH_XML_HEAP_MB: `--max-old-space-size` of the XML batch passes; unset = Node's default policy. */
+  xmlHeapMb?: number;
 }
 
 /** 16 connections: the count that showed the highest sustained rate with p99 under 50 ms here (docs/performance.md). */
@@ -60,5 +62,6 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
     restSpacingMs: positiveInt(env, 'BENCH_REST_SPACING_MS', 120),
     xmlSizes: sizes(env, 'BENCH_XML_SIZES', '20000,100000'),
     xmlRuns: positiveInt(env, 'BENCH_XML_RUNS', 3),
+    ...(env.BENCH_XML_HEAP_MB ? { xmlHeapMb: positiveInt(env, 'BENCH_XML_HEAP_MB', 1) } : {}),
   };
 }

@@ -35,9 +35,9 @@ export interface XmlBatchResult {
   loadAverage: { start: number; end: number };
 }
 
-function runWorker(job: XmlBatchJob, profileDir?: string): Promise<XmlBatchSummary> {
+function runWorker(job: XmlBatchJob, profileDir?: string, heapMb?: number): Promise<XmlBatchSummary> {
   return new Promise((resolve, reject) => {
-    const execArgv = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+    const execArgv = [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])];
     const child = fork(path.join(__dirname, 'xml-batch-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
     let settled = false;
     const settle = (f: () => void): void => { if (!settled) { settled = true; f(); } };
@@ -57,7 +57,7 @@ const median = (values: number[]): number => {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-export async function runXmlBatchBench(opts: { sizes: number[]; runs: number; profileDir?: string; log(line: string): void }): Promise<XmlBatchResult> {
+export async function runXmlBatchBench(opts: { sizes: number[]; runs: number; profileDir?: string; heapMb?: number; log(line: string): void }): Promise<XmlBatchResult> {
   const loadStart = os.loadavg()[0];
   const root = mkdtempSync(path.join(os.tmpdir(), 'hub-bench-xml-'));
   const figures: XmlBatchFigures[] = [];
@@ -70,7 +70,7 @@ export async function runXmlBatchBench(opts: { sizes: number[]; runs: number; pr
       const summaries = new Map<XmlBatchMode, XmlBatchSummary[]>(XML_BATCH_MODES.map((m) => [m, []]));
       for (let run = 1; run <= opts.runs; run++) {
         for (const mode of XML_BATCH_MODES) {
-          const s = await runWorker({ type: 'xml-batch-job', mode, path: file.path, records: size, receivedAt: '2026-11-27T02:10:00+01:00' }, opts.profileDir);
+          const s = await runWorker({ type: 'xml-batch-job', mode, path: file.path, records: size, receivedAt: '2026-11-27T02:10:00+01:00' }, opts.profileDir, opts.heapMb);
           summaries.get(mode)?.push(s);
           opts.log(`  run ${run} ${mode.padEnd(6)}: ${Math.round(size / s.seconds)} records/s, ${(megabytes / s.seconds).toFixed(1)} MB/s, peak RSS ${s.peakRssMb.toFixed(1)} MB (before ${s.startRssMb.toFixed(1)} MB)`);
         }
