@@ -290,8 +290,9 @@ export function createXmlBinding(options: XmlBindingOptions): XmlBinding {
 
   function build(root: string, content: Record<string, unknown>, call: BuildOptions = {}): string {
     const tree = escapedTree(root, content, '') as Record<string, unknown>;
-    if (call.namespace !== undefined) tree[`${prefix}xmlns`] = escapeXmlAttribute(call.namespace);
-    return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({ [root]: tree }) as string}`;
+    // The namespace declaration first, as partners' own documents write it.
+    const rooted = call.namespace === undefined ? tree : { [`${prefix}xmlns`]: escapeXmlAttribute(call.namespace), ...tree };
+    return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({ [root]: rooted }) as string}`;
   }
 
   return { parse, build };
