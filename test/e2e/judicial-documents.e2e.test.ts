@@ -4,14 +4,16 @@
  * an AccuseLot the Ministry reads; the agent summons, records the service, returns the pli; every status and the
  * certificate reach the Ministry's SOAP service in the order they happened. Bad days: a lot delivered again, a lot
  * without its marker, the Ministry INDISPONIBLE for a while and then down past the retries (dead letter, replay),
- * a hub restart between two statuses.
+ * a hub restart between two statuses; lots with a bad digest, a missing piece, an invalid entry, a manifest that is not
+ * well-formed; an Ack lost on the way back.
  */
+import { createHash } from 'node:crypto';
 import { replayDeadLetter } from '../../broker/outbox/outbox-store';
 import { startAgenciesFixture, type AgenciesFixture } from '../support/agencies-fixture';
-import type { PublishReport } from '../../sandbox/justice';
+import type { AckReport, PublishReport } from '../../sandbox/justice';
 
 /** What the tracking route answers for one document (the fields these tests read). */
-interface Tracked { id: string; post: string; pliId: string; status: string; certificate: { id: string; kind: string } | null; ministry: { acks: Array<{ step: string }> } }
+interface Tracked { id: string; post: string; pliId: string; status: string; certificate: { id: string; kind: string } | null; ministry: { acks: Array<{ step: string; messageId?: string; receivedAt?: string }> } }
 
 jest.setTimeout(120_000);
 
@@ -139,5 +141,91 @@ describe('judicial documents with the Justice sandbox', () => {
     expect(statuses).toEqual(['RECU_POSTE', 'DESTINATAIRE_CONVOQUE', 'NON_SIGNIFIE']);
     expect([...statuses].sort((a, b) => STATUS_ORDER.indexOf(a) - STATUS_ORDER.indexOf(b))).toEqual(statuses);
     expect(justice().register.plis[youssef.idPli].attestations).toEqual([expect.objectContaining({ resultat: 'NON_SIGNIFIE' })]);
+  });
+});
+
+describe('the Ministry\'s bad days', () => {
+  const outcomes = (ack: AckReport) => ack.plis.map((p) => (p.outcome === 'Accepte' ? 'Accepte' : p.motif));
+  const ackOf = (lotId: string) => until(`the acknowledgement of ${lotId}`, async () => (await justice().readAcknowledgements()).find((a) => a.lotId === lotId));
+  const inbox = (where: Record<string, unknown>) => f.hub.database.knex('inbox').where({ partner: 'justice-batch', ...where }).orderBy('id');
+  /** No message to the Ministry waiting or in flight (a switch counted in requests then hits the one the test sends). */
+  const ministryIdle = () => until('the Ministry messages delivered', async () =>
+    Number((await f.hub.database.knex('outbox').where({ partner: 'justice' }).whereIn('status', ['pending', 'queued', 'in-flight']).count({ n: '*' }))[0].n) === 0);
+
+  /** A lot broken at one pli: refused with `motif` in the AccuseLot, the others accepted and opened as requests. */
+  async function oneBadPli(fault: 'badDigest' | 'missingPiece' | 'invalidEntry', motif: string, index: number): Promise<PublishReport> {
+    justice().faults.set({ [fault]: 1 });
+    const broken = await justice().publishLot(3);
+    expect(broken.plis.map((p) => p.expected)).toEqual(broken.plis.map((p, i) => (i === index ? motif : p.expected)));
+    const ack = await ackOf(broken.lotId);
+    expect(ack.problems).toEqual([]);
+    expect(ack.plis[index]).toMatchObject({ idPli: broken.plis[index].idPli, outcome: 'Rejete', motif });
+    expect(outcomes(ack)).toEqual(broken.plis.map((p) => p.expected));
+    const accepted = broken.plis.filter((p) => p.expected === 'Accepte');
+    expect(accepted.length).toBeGreaterThan(0);
+    for (const pli of accepted) expect(await until(`request of ${pli.idPli}`, () => tracked(pli.post as string, pli.idPli))).toMatchObject({ pliId: pli.idPli, post: pli.post });
+    expect(await f.hub.broker.call('requests.findByData', { service: 'judicial-documents', field: 'pliId', value: broken.plis[index].idPli })).toEqual([]);
+    return broken;
+  }
+
+  let servedLater: PublishReport;
+
+  it('badDigest: the pli whose Empreinte does not match is refused EMPREINTE_INVALIDE, the others opened', async () => {
+    servedLater = await oneBadPli('badDigest', 'EMPREINTE_INVALIDE', 0);
+  });
+
+  it('missingPiece: the pli whose file is not in the lot is refused PIECE_MANQUANTE, the others opened', async () => {
+    await oneBadPli('missingPiece', 'PIECE_MANQUANTE', 2);
+  });
+
+  it('invalidEntry: the pli that does not map is refused DONNEES_INVALIDES and kept quarantined with the fields at fault', async () => {
+    const broken = await oneBadPli('invalidEntry', 'DONNEES_INVALIDES', 1);
+    const rows = await inbox({ case_reference: `LOT-${broken.lotId}`, operation: 'lot.pli.quarantined' });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'quarantined', reply_action: null });
+    expect(rows[0].payload.body.IdPli).toBe(broken.plis[1].idPli);
+    // The reason names the fields (never a value from the pli: it holds personal data).
+    expect(rows[0].error).toMatch(/^DONNEES_INVALIDES: /);
+    expect(rows[0].error).toEqual(expect.stringContaining('/caseNumber'));
+    expect(rows[0].error).toEqual(expect.stringContaining('/addressee/address/country'));
+    expect(rows[0].error).not.toContain(rows[0].payload.body.Destinataire.Nom);
+  });
+
+  it('malformedManifest: the lot is kept quarantined with its reason, never acknowledged; the hub goes on with the next lot', async () => {
+    justice().faults.set({ malformedManifest: 1 });
+    const broken = await justice().publishLot(2);
+    const kept = await until('the quarantined lot', async () => (await inbox({ case_reference: `LOT-${broken.lotId}` }))[0]);
+    expect(kept).toMatchObject({ operation: 'lot.quarantined', status: 'quarantined', error: 'the manifest is not well-formed XML' });
+    // The manifest as received, byte for byte: the engineer has what the Ministry sent.
+    expect(createHash('sha256').update(kept.payload.body.manifest as string).digest('hex')).toBe(broken.manifestSha256);
+
+    const next = await justice().publishLot(1);
+    expect((await ackOf(next.lotId)).problems).toEqual([]);
+    expect(justice().acknowledgements.some((a) => a.lotId === broken.lotId)).toBe(false);
+    expect(await inbox({ case_reference: `LOT-${broken.lotId}` })).toHaveLength(1);
+    expect(await f.hub.broker.call('requests.findByData', { service: 'judicial-documents', field: 'lotId', value: broken.lotId })).toEqual([]);
+  });
+
+  it('loseAnswer: the status retried with the same message id is absorbed by the Ministry, recorded once, in order', async () => {
+    const pli = servedLater.plis.find((p) => p.expected === 'Accepte' && p.post) as PublishReport['plis'][number];
+    const post = pli.post as string;
+    const received = await waitStatus(post, pli.idPli, 'in-review');
+    await ministryIdle();
+    justice().faults.set({ loseAnswer: 1 });
+    const agent = await f.token('agent', { post });
+    expect((await f.api('POST', `/api/v1/requests/${received.id}/actions/summon`, { token: agent })).status).toBe(200);
+    const summoned = await waitStatus(post, pli.idPli, 'awaiting-appointment');
+
+    const [sent] = await f.hub.database.knex('outbox').where({ request_id: received.id, operation: 'pli.status' }).orderBy('created_at', 'desc').limit(1);
+    expect(sent).toMatchObject({ status: 'delivered' });
+    expect(Number(sent.attempts)).toBeGreaterThanOrEqual(2);
+    // The Ministry heard the same message twice and recorded it once.
+    expect(justice().register.messages[sent.id]).toMatchObject({ operation: 'NotifierStatut', idPli: pli.idPli, times: 2 });
+    const statuses = justice().register.plis[pli.idPli].statuses;
+    expect(statuses.map((s) => s.statut)).toEqual(['RECU_POSTE', 'DESTINATAIRE_CONVOQUE']);
+    expect(statuses[1].messageId).toBe(sent.id);
+    // The hub applied the Ack once, with the Ministry's time of the first reception.
+    expect(summoned.ministry.acks.map((a) => a.step)).toEqual(['received-at-post', 'addressee-summoned']);
+    expect(summoned.ministry.acks[1]).toMatchObject({ messageId: sent.id, receivedAt: statuses[1].receivedAt });
   });
 });
