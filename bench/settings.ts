@@ -26,7 +26,7 @@ export interface BenchSettings {
   xmlSizes: number[];
   /** BENCH_XML_RUNS: passes of each kind per file (the figures are their medians). */
   xmlRuns: number;
-  /** BENCH_XML_HEAP_MB: `--max-old-space-size` of the XML batch passes; unset = Node's default policy. */
+  /** BENCH_XML_HEAP_MB: `--max-old-space-size` of the streamed XML batch passes (not the whole-document one); unset = Node's default policy. */
   xmlHeapMb?: number;
 }
 
