@@ -12,6 +12,7 @@ export interface MinistryLog {
   /** What is in flight now; absent at intake, when RECU_POSTE is (the plan cannot write results). */
   inFlight?: MinistryStep;
   sent: Array<{ step: MinistryStep; at: string }>;
+  /** `receivedAt`: the Ministry's time of reception (its Ack, mapped by justice/ack.in); absent in acks recorded before that mapping. */
   acks: Array<{ step: MinistryStep; messageId: string; receivedAt?: string }>;
 }
 

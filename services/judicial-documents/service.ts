@@ -3,7 +3,7 @@ import { HubError } from '../../broker/errors';
 import type { HubContext } from '../../broker/middlewares/types';
 import type { PartnerReply } from '../../broker/inbox/processor';
 import type { ConsularPost } from '../../config/catalogue-types';
-import type { JudicialDocument } from '../../mappings/canonical/types';
+import type { Exchange, JudicialDocument } from '../../mappings/canonical/types';
 import { renderServiceCertificate } from '../documents/service-certificate-pdf';
 import type { ActionHookParams, ActionHookResult } from '../requests/action-hook';
 import type { SubmissionDraft, SubmissionPlan } from '../requests/handler-contract';
@@ -127,8 +127,9 @@ export function createJudicialDocumentsService(deps: { posts: ConsularPost[]; ar
           const step = log.inFlight;
           // Applied once: a repeated or stale acknowledgement finds nothing in flight for its operation.
           if (request.status !== 'awaiting-partners' || !step || operationOf(step) !== reply.operation) return { applied: false };
-          const receivedAt = (reply.result as { receivedAt?: string } | undefined)?.receivedAt;
-          const acked: MinistryLog = { ...log, inFlight: undefined, acks: [...log.acks, { step, messageId: reply.messageId, ...(receivedAt ? { receivedAt } : {}) }] };
+          // The Ack as justice/ack.in maps it (canonical exchange): `at` is when the Ministry took the message in, UTC.
+          const ack = reply.result as Exchange;
+          const acked: MinistryLog = { ...log, inFlight: undefined, acks: [...log.acks, { step, messageId: reply.messageId, receivedAt: ack.at }] };
           const next = afterAck(step);
           const outbox = [];
           if (next.next === 'certificate') {

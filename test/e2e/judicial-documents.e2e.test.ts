@@ -94,6 +94,10 @@ describe('judicial documents with the Justice sandbox', () => {
     const done = await waitStatus('CG-PARIS', amina.idPli, 'completed');
     expect(statusesAtMinistry(amina.idPli)).toEqual(['RECU_POSTE', 'DESTINATAIRE_CONVOQUE', 'SIGNIFIE', 'RETOURNE']);
     expect(done.ministry.acks.map((a) => a.step)).toEqual(['received-at-post', 'addressee-summoned', 'served', 'certificate', 'returned']);
+    // Each Ack as justice/ack.in maps it: the Ministry's time of reception, in canonical UTC.
+    const atMinistry = justice().register.plis[amina.idPli];
+    const [recu, convoque, signifie, retourne] = atMinistry.statuses.map((s) => s.receivedAt);
+    expect(done.ministry.acks.map((a) => a.receivedAt)).toEqual([recu, convoque, signifie, atMinistry.attestations[0].receivedAt, retourne].map((t) => new Date(t).toISOString()));
     // The other post's agent does not see it.
     const other = await f.api('GET', `/api/v1/judicial-documents?pliId=${amina.idPli}`, { token: await f.token('agent', { post: 'CG-MADRID' }) });
     expect(other.body).toEqual({ items: [] });
@@ -226,6 +230,6 @@ describe('the Ministry\'s bad days', () => {
     expect(statuses[1].messageId).toBe(sent.id);
     // The hub applied the Ack once, with the Ministry's time of the first reception.
     expect(summoned.ministry.acks.map((a) => a.step)).toEqual(['received-at-post', 'addressee-summoned']);
-    expect(summoned.ministry.acks[1]).toMatchObject({ messageId: sent.id, receivedAt: statuses[1].receivedAt });
+    expect(summoned.ministry.acks[1]).toMatchObject({ messageId: sent.id, receivedAt: new Date(statuses[1].receivedAt).toISOString() });
   });
 });
