@@ -7,7 +7,9 @@ import type { ValidateFunction } from 'ajv';
 import { isCanonicalDate, isCanonicalDateTime, lengthCountingOptions } from './formats';
 import appointmentSchema from './appointment.schema.json';
 import clearanceSchema from './clearance.schema.json';
+import civilStatusExtractSchema from './civil-status-extract.schema.json';
 import consularPostSchema from './consular-post.schema.json';
+import deathTranscriptionSchema from './death-transcription.schema.json';
 import deceasedSchema from './deceased.schema.json';
 import documentSchema from './document.schema.json';
 import exchangeSchema from './exchange.schema.json';
@@ -39,6 +41,8 @@ export const CANONICAL_SCHEMAS: Record<CanonicalName, Record<string, unknown>> =
   'identity-check': identityCheckSchema,
   'judicial-document': judicialDocumentSchema,
   registration: registrationSchema,
+  'death-transcription': deathTranscriptionSchema,
+  'civil-status-extract': civilStatusExtractSchema,
 };
 
 export function isCanonicalName(name: string): name is CanonicalName {

@@ -493,6 +493,8 @@ export interface Clearance {
   status: ClearanceStatus;
   /** For refused and needs-info: the agency's reason, as given (Interior reason, Health Motif, DGSN remarks). */
   reason?: string;
+  /** For needs-info: the fields of our request the agency names as missing or wrong, as it names them (Health Erreur/@champ); never its wording, which may quote the data. */
+  fields?: string[];
   /** Conditions attached to a grant (Health ACCORDEE_SOUS_CONDITIONS, Interior conditions). */
   conditions?: string;
   /** The decision's own reference: Interior authorisationNumber, Health Decision Numero. */
@@ -700,6 +702,43 @@ export interface HouseholdMember {
   relationship: "spouse" | "child" | "parent" | "other";
 }
 
+/** The Interior's transcription of a death abroad into the home civil status (RequestDeathTranscription): pending with the Interior's ticket once it acknowledged the request, then transcribed with the death act it drew up (NotifyDeathTranscription). The act is what deceased.death.act records. */
+export interface DeathTranscription {
+  /** The request the transcription was asked for. */
+  caseReference: RequestReference;
+  /** The Interior's ticket of our request. */
+  partnerReference?: string;
+  /** Where the transcription stands. */
+  status: DeathTranscriptionStatus;
+  /** The death act in the home civil status (actType death). */
+  act?: CivilStatusAct;
+  /** When the Interior's notice of the transcription reached the hub, UTC (the notice carries no time of its own). */
+  notifiedAt?: string;
+}
+
+/** pending: asked, acknowledged by the Interior; transcribed: the death act is drawn up. */
+export type DeathTranscriptionStatus = "pending" | "transcribed";
+
+/** An extract of an act of the home civil-status registers, as the Interior gives it (GetCivilStatusExtract): which act, the person it is about (the Arabic spelling authoritative), the date and place of the event it records, and the marginal mentions (marriage, divorce, death…) in register order. */
+export interface CivilStatusExtract {
+  /** The act extracted. */
+  act: CivilStatusAct;
+  /** Family name in Latin script, as the register transliterates it. */
+  familyName: string;
+  /** Given names in Latin script, as the register transliterates them. */
+  givenNames: string;
+  /** Family name in Arabic script, as registered (authoritative). */
+  familyNameAr: string;
+  /** Given names in Arabic script, as registered (authoritative). */
+  givenNamesAr: string;
+  /** Date of the event the act records (birth, marriage, death), yyyy-MM-dd. */
+  eventDate: string;
+  /** Place of the event, as the register writes it. */
+  eventPlace: string;
+  /** Marginal mentions, in register order, as written. */
+  mentions?: string[];
+}
+
 /** Canonical name (as used by `target:` in mapping files) → its type. */
 export interface CanonicalTypes {
   person: Person;
@@ -716,6 +755,8 @@ export interface CanonicalTypes {
   'identity-check': IdentityCheck;
   'judicial-document': JudicialDocument;
   registration: Registration;
+  'death-transcription': DeathTranscription;
+  'civil-status-extract': CivilStatusExtract;
 }
 
 export type CanonicalName = keyof CanonicalTypes;

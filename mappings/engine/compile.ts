@@ -146,9 +146,9 @@ function pushProblem(ctx: CompileContext, definitionPath: string, place: Place, 
 }
 
 /** Keywords that make a rule a leaf (a value from the source, converted). */
-const LEAF_KEYWORDS = ['const', 'default', 'code', 'reverse', 'date', 'format', 'timeZone', 'join', 'separator', 'case'] as const;
+const LEAF_KEYWORDS = ['const', 'default', 'code', 'reverse', 'date', 'format', 'timeZone', 'join', 'separator', 'case', 'number'] as const;
 /** Conversions: a leaf takes at most one. */
-const CONVERSIONS = ['code', 'date', 'format'] as const;
+const CONVERSIONS = ['code', 'date', 'format', 'number'] as const;
 
 function compileRule(rule: FieldRuleDefinition, place: Place, ctx: CompileContext): Produce {
   const problem = (message: string): Produce => pushProblem(ctx, place.definitionPath, place, message);
@@ -369,6 +369,15 @@ function compileValueConversion(rule: FieldRuleDefinition, targetTemplate: strin
       const canonical = table.lookup(code);
       if (canonical !== undefined) return canonical;
       return report(run, targetTemplate, sourceTemplate, `unknown code ${quoteCode(code)} in code table ${table.name}`);
+    };
+  }
+  if (rule.number !== undefined) {
+    // XML text has no numbers: an xs:int arrives as "2026". Digits only (the schema's whitespace collapsed), safe integers only.
+    const notAnInteger = reporter(targetTemplate, sourceTemplate, 'is not an integer');
+    return (value, run) => {
+      if (typeof value === 'number') return Number.isSafeInteger(value) ? value : notAnInteger(run);
+      const text = typeof value === 'string' ? value.trim() : '';
+      return /^[+-]?[0-9]{1,15}$/.test(text) ? Number(text) : notAnInteger(run);
     };
   }
   if (rule.date !== undefined) {

@@ -63,6 +63,7 @@ const mappingFileSchema = {
         join: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
         separator: { type: 'string' },
         case: { enum: ['upper', 'lower'] },
+        number: { enum: ['integer'] },
         when: { if: { type: 'array' }, then: { type: 'array', minItems: 1, items: condition }, else: condition },
         each: { type: 'string', minLength: 1 },
         fields: { $ref: '#/$defs/fields' },

@@ -1,6 +1,7 @@
 /**
  * Source paths, compiled once into getters. Syntax: `a.b.c` (object keys), `a[2].b` (one element),
- * `a[].b` (every element: the getter returns a list; at most one `[]`, use `each` for nested lists),
+ * `a[].b` (every element: the getter returns a list; at most one `[]`, use `each` for nested lists; a single
+ * value at `a` reads as a list of one, as XML gives a repeated element that occurs once),
  * `$.a.b` (from the message root instead of the current scope, e.g. inside `each`).
  * Keys are read only from objects and lists, never from strings or numbers; the keys themselves come
  * from the mapping file, never from the input.
@@ -97,8 +98,9 @@ function walkGeneral(value: unknown, steps: Step[], from: number): unknown {
       current = current[step.index];
     } else {
       // The one `[]` of the path: one value per element, in order, so error reports can name the element.
-      if (!Array.isArray(current)) return undefined;
-      const list = current as unknown[];
+      // XML gives a repeated element that occurs once as a single value (no schema says it repeats): a list of one.
+      if (current === undefined || current === null) return undefined;
+      const list = Array.isArray(current) ? current as unknown[] : [current];
       return list.map((element) => walkGeneral(element, steps, i + 1));
     }
   }

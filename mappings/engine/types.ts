@@ -42,6 +42,8 @@ export interface FieldRuleDefinition {
   /** With `join`: what goes between the parts (default one space). */
   separator?: string;
   case?: 'upper' | 'lower';
+  /** `integer`: a whole number written as text (an XML `xs:int`) → a JSON integer. */
+  number?: 'integer';
   when?: ConditionDefinition | ConditionDefinition[];
   each?: string;
   fields?: FieldsDefinition;
