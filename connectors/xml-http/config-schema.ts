@@ -24,7 +24,7 @@ export interface XmlHttpOperation {
   /** When set, the answer is a list of these elements, each validated on its own (a feed page). */
   itemElement?: string;
   /** A status whose body is the partner's refusal document (e.g. 400 with `Erreurs`). */
-  refusal?: { status: number[]; element: string; item: string; fieldAttribute: string };
+  refusal?: { status: number[]; element: string; item: string; fieldAttribute: string; asAnswer?: boolean };
 }
 
 export interface XmlHttpConnectorConfig {
@@ -123,6 +123,10 @@ export const xmlHttpConfigSchema: ConfigSchema = {
               element: xmlName('Root element of the refusal, e.g. `Erreurs`.'),
               item: xmlName('One refusal reason, e.g. `Erreur`.'),
               fieldAttribute: { type: 'string', pattern: XML_NAME, description: 'Attribute of an item naming the field, e.g. `champ`.' },
+              asAnswer: {
+                type: 'boolean', default: false,
+                description: "The refusal is the partner's word on the request: handed back as an answer `{root, fields}` (the fields it names; the wording dropped) for the operation's answer mapping, instead of a PARTNER_REJECTED dead letter.",
+              },
             },
           },
         },

@@ -139,7 +139,9 @@ export class XmlHttpConnector implements Connector {
     };
     if (msg.correlationId !== undefined) headers['X-Correlation-Id'] = msg.correlationId;
     const result = await this.call(connection, operation, `${this.basePath}${operation.path}`, headers, body, label, endpoint, { messageId: msg.messageId });
-    return { status: result.status, body: { root: result.root, content: result.content } satisfies XmlAnswerBody, headers: result.headers, bytes: result.bytes, durationMs: result.durationMs, endpoint };
+    // A refusal handed back as an answer (refusal.asAnswer) is {root, fields}: the fields it names, never its wording.
+    const answerBody = 'refusedFields' in result ? { root: result.root, fields: result.refusedFields } : { root: result.root, content: result.content } satisfies XmlAnswerBody;
+    return { status: result.status, body: answerBody, headers: result.headers, bytes: result.bytes, durationMs: result.durationMs, endpoint };
   }
 
   /** A read (GET) operation, e.g. one page of a feed; `query` values never appear in messages. */
@@ -194,7 +196,10 @@ export class XmlHttpConnector implements Connector {
       return response;
     });
     const document = await this.readAnswer(connection, operation, raw, label);
-    if (refusal && refusal.status.includes(raw.status)) throw this.refusalError(document, refusal, raw.status, label);
+    if (refusal && refusal.status.includes(raw.status)) {
+      if (!refusal.asAnswer) throw this.refusalError(document, refusal, raw.status, label);
+      return { ...this.refusalAnswer(document, refusal, raw.status, label), status: raw.status, headers: flattenHeaders(raw.headers), bytes: raw.body.length, durationMs: raw.durationMs, endpoint };
+    }
     if (!operation.answerElements.includes(document.root)) {
       throw new HubError('PARTNER_BAD_RESPONSE', `${label}: answer ${raw.status} is a ${document.root}, expected ${operation.answerElements.join(' or ')}`, { extra: { status: raw.status } });
     }
@@ -245,6 +250,17 @@ export class XmlHttpConnector implements Connector {
     const [envelopeVerdict, ...verdicts] = await connection.xsd.validateAll(documents);
     if (!envelopeVerdict.valid) throw bad(`does not match the partner schema: ${envelopeVerdict.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, envelopeVerdict.errors);
     return { root: parsed.root, content: envelope, items: list.map((item, index) => ({ index, content: asContent(item), errors: verdicts[index].errors })) };
+  }
+
+  /** A refusal handed back as an answer (`refusal.asAnswer`): the fields it names, without the partner's wording. */
+  private refusalAnswer(document: XmlAnswerBody & { items: XmlItem[] }, refusal: NonNullable<XmlHttpOperation['refusal']>, status: number, label: string): XmlAnswerBody & { items: XmlItem[]; refusedFields: string[] } {
+    if (document.root !== refusal.element) {
+      throw new HubError('PARTNER_BAD_RESPONSE', `${label}: answer ${status} is a ${document.root}, expected ${refusal.element}`, { extra: { status } });
+    }
+    const raw = document.content[refusal.item];
+    const items = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+    const fields = items.map((item) => (typeof item === 'object' && item !== null ? (item as Record<string, unknown>)[`@${refusal.fieldAttribute}`] : undefined));
+    return { root: document.root, content: {}, items: [], refusedFields: [...new Set(fields.filter((field): field is string => typeof field === 'string' && field !== ''))] };
   }
 
   private refusalError(document: XmlAnswerBody, refusal: NonNullable<XmlHttpOperation['refusal']>, status: number, label: string): HubError {

@@ -15,6 +15,8 @@ export interface Clearance {
   kind?: string;
   status: ClearanceStatus;
   reason?: string;
+  /** For needs-info: the fields of our request the agency names as missing or wrong (Health's 400 Erreurs), as it names them. */
+  fields?: string[];
   conditions?: string;
   /** The agency's reference of our submission (Interior ticket, Health Accuse number, DGSN transportId). */
   partnerReference?: string;
@@ -82,7 +84,10 @@ export function verdict(clearances: Partial<Record<Agency, Clearance>>): Verdict
   }
   for (const agency of AGENCIES) {
     const c = clearances[agency];
-    if (c?.status === 'needs-info') return { to: 'info-requested', agency, note: `${AGENCY_NAMES[agency]}: more information needed — ${c.reason ?? 'no reason given'}` };
+    if (c?.status === 'needs-info') {
+      const fields = c.fields?.length ? ` (fields: ${c.fields.join(', ')})` : '';
+      return { to: 'info-requested', agency, note: `${AGENCY_NAMES[agency]}: more information needed — ${c.reason ?? 'no reason given'}${fields}` };
+    }
   }
   if (AGENCIES.every((a) => clearances[a]?.status === 'granted')) return { to: 'ready-for-decision', note: 'Interior, Health and DGSN have cleared the repatriation' };
   return { to: 'awaiting-partners' };
@@ -90,5 +95,5 @@ export function verdict(clearances: Partial<Record<Agency, Clearance>>): Verdict
 
 export function describe(c: Clearance): string {
   const base = `${AGENCY_NAMES[c.agency]}: ${c.status}`;
-  return [base, c.reason, c.conditions ? `conditions: ${c.conditions}` : undefined, c.decisionReference].filter(Boolean).join(' — ');
+  return [base, c.reason, c.fields?.length ? `fields: ${c.fields.join(', ')}` : undefined, c.conditions ? `conditions: ${c.conditions}` : undefined, c.decisionReference].filter(Boolean).join(' — ');
 }

@@ -14,6 +14,9 @@ export function agencyOf(partner: string): Agency | undefined {
   return AGENCY_OF_PARTNER[partner];
 }
 
+/** Partners whose answers (status polls) carry the decision time on the same clock as their events. */
+const STAMPED_ANSWERS = ['dgsn'];
+
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** The canonical clearance of a reply, or undefined when the reply is not one (then it is only noted). */
@@ -26,9 +29,12 @@ export function clearanceOf(reply: PartnerReply): Clearance | undefined {
     const value = text(r[key]);
     if (value !== undefined) c[key] = value;
   }
-  // Events and feed decisions carry when they were decided: the order between two of them. Status polls and
-  // callbacks without a time are ordered by the rule in mergeClearance.
-  if (c.decidedAt && reply.kind === 'event') c.stamp = { at: c.decidedAt, ...(c.kind && EVENT_TYPE_OF_KIND[c.kind] ? { type: EVENT_TYPE_OF_KIND[c.kind] } : {}) };
+  const fields = Array.isArray(r.fields) ? r.fields.filter((f): f is string => typeof f === 'string' && f !== '') : [];
+  if (fields.length > 0) c.fields = fields;
+  // Events and feed decisions carry when they were decided: the order between two of them. So does DGSN's status
+  // answer (its `at` is the clock of its events): unstamped, a poll's CLEARED would hide the newer BORDER_ARRIVAL.
+  // The Interior's callbacks and polls carry no decision time (decidedAt is when they reached us): the rule in mergeClearance.
+  if (c.decidedAt && (reply.kind === 'event' || STAMPED_ANSWERS.includes(reply.partner))) c.stamp = { at: c.decidedAt, ...(c.kind && EVENT_TYPE_OF_KIND[c.kind] ? { type: EVENT_TYPE_OF_KIND[c.kind] } : {}) };
   return c;
 }
 

@@ -78,8 +78,16 @@ describe('Health clearance.request over xml-http', () => {
     expect(sandbox.received.entries()).toHaveLength(0);
   });
 
-  it("reports the Ministry's 400 as PARTNER_REJECTED with the fields it names", async () => {
+  it("hands the Ministry's 400 back as an answer (the binding's refusal.asAnswer): the fields it names, never its wording", async () => {
     const health = await healthConnector();
+    const payload = clearancePayload();
+    payload.Pieces = [{ Type: 'CERTIFICAT_DECES', Empreinte: 'a'.repeat(64) }];
+    const answer = await health.send(clearanceMessage(payload));
+    expect([answer.status, answer.body]).toEqual([400, { root: 'Erreurs', fields: ['Pieces'] }]);
+  });
+
+  it("without refusal.asAnswer, reports the Ministry's 400 as PARTNER_REJECTED with the fields it names", async () => {
+    const health = await healthConnector({ operations: { 'clearance.request': { refusal: { asAnswer: false } } } });
     const payload = clearancePayload();
     payload.Pieces = [{ Type: 'CERTIFICAT_DECES', Empreinte: 'a'.repeat(64) }];
     const error = await failureOf(health.send(clearanceMessage(payload)));
