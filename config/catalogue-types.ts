@@ -26,6 +26,8 @@ export interface ServiceDefinition {
   statuses: string[];
   actions: Record<string, ActionDefinition>;
   dataSchema: Record<string, unknown>;
+  /** A deadline the request view shows with the time left (computed when read): paths into the request, the first holding a date-time wins. */
+  deadline?: { at: string[]; statuses?: string[] };
 }
 
 export interface ConsularPost {

@@ -43,6 +43,15 @@ export const serviceDefinitionSchema = {
       },
     },
     dataSchema: { type: 'object' },
+    deadline: {
+      type: 'object', required: ['at'], additionalProperties: false,
+      description: 'A deadline the request view shows as {at, secondsLeft}, computed when the request is read',
+      properties: {
+        $comment: { type: 'string' },
+        at: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^(data|results)(\\.[A-Za-z0-9_-]+)+$' }, description: 'Paths of the deadline in the request (data.… or results.…); the first holding a date-time wins' },
+        statuses: { type: 'array', minItems: 1, items: { enum: STATUSES }, description: 'Statuses in which the deadline is shown (all when absent)' },
+      },
+    },
   },
 } as const;
 

@@ -120,6 +120,8 @@ export const requestSchema = {
       id: { type: 'string' }, partner: { type: 'string' }, operation: { type: 'string' }, direction: { type: 'string', enum: ['in', 'out'] },
       status: { type: 'string' }, attempts: { type: 'integer' }, at: { type: 'string', format: 'date-time' } } } },
     documents: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, kind: { type: 'string' }, href: { type: 'string' } } } },
+    deadline: { type: 'object', description: "The service's deadline (catalogue `deadline`), with the time left computed when the request is read; absent when the service has none or it no longer matters",
+      properties: { at: { type: 'string', format: 'date-time' }, secondsLeft: { type: 'integer', description: 'Whole seconds until the deadline; negative once passed' } } },
   },
 };
 

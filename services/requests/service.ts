@@ -12,6 +12,7 @@ import type { DocumentDraft, OutboxDraft, RequestDetails, RequestStore } from '.
 import { requestQueryActions } from './queries';
 import { requestDataQueryActions } from './data-queries';
 import { partnerIntakeActions } from './partner-intake';
+import { deadlineOf } from './deadline';
 
 export interface RequestsDeps {
   store: RequestStore;
@@ -99,7 +100,7 @@ export function createRequestsService(deps: RequestsDeps): ServiceSchema {
           await load(ctx, ctx.params.id);
           const details = await store.details(ctx.params.id);
           if (!details) throw new HubError('NOT_FOUND', 'no such request');
-          return publicView(details);
+          return { ...publicView(details), ...deadlineOf(services.get(details.service), details, now()) };
         },
       },
       list: {
@@ -148,7 +149,7 @@ export function createRequestsService(deps: RequestsDeps): ServiceSchema {
           if (outcome.kind === 'status-conflict') throw new HubError('ACTION_NOT_ALLOWED', `cannot ${ctx.params.action}: the request is "${outcome.status}"`, { extra: { status: outcome.status } });
           if (outcome.kind === 'not-found') throw new HubError('NOT_FOUND', 'no such request');
           const details = await store.details(request.id);
-          return publicView(details as RequestDetails);
+          return { ...publicView(details as RequestDetails), ...deadlineOf(def, details as RequestDetails, now()) };
         },
       },
       document: {

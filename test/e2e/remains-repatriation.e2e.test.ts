@@ -7,13 +7,14 @@ import path from 'node:path';
 import { eventually } from '../support/hub-fixture';
 import { startAgenciesFixture, type AgenciesFixture } from '../support/agencies-fixture';
 
-type Clearance = { agency: string; status: string; reason?: string; partnerReference?: string; decisionReference?: string };
+type Clearance = { agency: string; kind?: string; status: string; reason?: string; fields?: string[]; partnerReference?: string; decisionReference?: string; decidedAt?: string };
 type View = {
   id: string; reference: string; status: string; data: Record<string, unknown>;
   history: Array<{ status: string; actor: string; note?: string }>;
   exchanges: Array<{ partner: string; operation: string; direction: string; status: string; attempts: number }>;
   documents: Array<{ id: string; kind: string; href: string }>;
   results: Record<string, unknown> & { interiorClearance?: Clearance; healthClearance?: Clearance; dgsnClearance?: Clearance; escalation?: { pending: string[] } };
+  deadline?: { at: string; secondsLeft: number };
 };
 
 const EXAMPLE = JSON.parse(readFileSync(path.join(__dirname, '../../docs/examples/remains-repatriation.json'), 'utf8')) as {
@@ -46,6 +47,18 @@ describe('remains repatriation, end to end through the portal and the DGSN, Inte
   });
 
   const view = async (id: string): Promise<View> => (await f.api('GET', `/api/v1/requests/${id}`, { token: agent })).body as View;
+  /** The view, with the time left the hub must have computed between the call's start and its end. */
+  const viewWithBounds = async (id: string) => {
+    const before = Date.now();
+    const v = await view(id);
+    return { v, before, after: Date.now() };
+  };
+  const expectTimeLeft = (read: { v: View; before: number; after: number }, at: string) => {
+    expect(read.v.deadline?.at).toBe(at);
+    const arrival = Date.parse(at);
+    expect(read.v.deadline?.secondsLeft).toBeGreaterThanOrEqual(Math.floor((arrival - read.after) / 1000));
+    expect(read.v.deadline?.secondsLeft).toBeLessThanOrEqual(Math.ceil((arrival - read.before) / 1000));
+  };
   const waitFor = (id: string, status: string, timeoutMs = 30_000) =>
     eventually(async () => { const v = await view(id); return v.status === status ? v : undefined; }, timeoutMs);
   const submit = async (body: unknown): Promise<string> => {
@@ -62,6 +75,9 @@ describe('remains repatriation, end to end through the portal and the DGSN, Inte
     expect(ready.results.interiorClearance).toMatchObject({ agency: 'interior', status: 'granted', decisionReference: expect.stringMatching(/^AI-351041-/) });
     expect(ready.results.healthClearance).toMatchObject({ agency: 'health', status: 'granted', partnerReference: expect.stringMatching(/^SAN-/) });
     expect(ready.results.dgsnClearance).toMatchObject({ agency: 'dgsn', status: 'granted', partnerReference: expect.stringMatching(/^TRP-/) });
+    // Each clearance's state is in the view, and the time left before the expected arrival is computed when read.
+    const arrivalAt = (EXAMPLE.data.transport as { expectedArrivalAt: string }).expectedArrivalAt;
+    expectTimeLeft(await viewWithBounds(id), arrivalAt);
     expect(ready.exchanges).toEqual(expect.arrayContaining([
       expect.objectContaining({ partner: 'dgsn', operation: 'identity.verify', direction: 'out', status: 'delivered' }),
       expect.objectContaining({ partner: 'interior', operation: 'burial.submit', direction: 'out', status: 'delivered' }),
@@ -76,6 +92,7 @@ describe('remains repatriation, end to end through the portal and the DGSN, Inte
     expect(issued.status).toBe(200);
     const done = issued.body as View;
     expect(done.status).toBe('completed');
+    expect(done.deadline).toBeUndefined(); // the file is closed: the arrival is no longer a deadline
     expect(done.documents).toEqual([expect.objectContaining({ kind: 'mortuary-laissez-passer' })]);
     const pdf = await f.api('GET', done.documents[0].href, { token: family });
     expect(pdf.status).toBe(200);
@@ -138,6 +155,25 @@ describe('remains repatriation, end to end through the portal and the DGSN, Inte
     expect(ready.exchanges.filter((e) => e.operation === 'clearance.request' && e.direction === 'out')).toHaveLength(1);
   }, 60_000);
 
+  it('Health 400 Erreurs (the death certificate missing) → info-requested naming the Ministry\'s fields; the correction goes to Health only', async () => {
+    const id = await submit(example((d) => { d.documents = d.documents.filter((doc) => doc.type !== 'death-certificate'); }));
+    const asked = await waitFor(id, 'info-requested');
+    // The Ministry's refusal is an answer mapped like any other (health/clearance-answer.in), not a dead letter.
+    expect(asked.results.healthClearance).toMatchObject({ status: 'needs-info', fields: ['Pieces'], reason: expect.stringMatching(/400 Erreurs/) });
+    expect(asked.history).toEqual(expect.arrayContaining([expect.objectContaining({ status: 'info-requested', actor: 'health', note: expect.stringMatching(/fields: Pieces/) })]));
+    expect(asked.exchanges).toEqual(expect.arrayContaining([expect.objectContaining({ partner: 'health', operation: 'clearance.request', direction: 'out', status: 'delivered' })]));
+    const deadLetters = await f.hub.database.knex('inbox').where({ partner: 'health', case_reference: asked.reference }).whereLike('message_id', 'dead:%');
+    expect(deadLetters).toHaveLength(0);
+
+    const corrected = await f.api('POST', `/api/v1/requests/${id}/actions/correct`, { token: family, body: { data: { documents: EXAMPLE.data.documents } } });
+    expect(corrected.status).toBe(200);
+    const ready = await waitFor(id, 'ready-for-decision');
+    expect(ready.results.healthClearance).toMatchObject({ status: 'granted' });
+    expect(ready.results.healthClearance?.fields).toBeUndefined();
+    expect(ready.exchanges.filter((e) => e.operation === 'clearance.request' && e.direction === 'out')).toHaveLength(2);
+    expect(ready.exchanges.filter((e) => e.operation === 'burial.submit' && e.direction === 'out')).toHaveLength(1);
+  }, 60_000);
+
   it('DGSN: a badly signed delivery is refused (nothing applied) and its replay is absorbed', async () => {
     f.agencies.dgsn.faults.set({ webhookBadSignature: 1, webhookReplay: 1 });
     const before = f.agencies.dgsn.webhooks.deliveries.length;
@@ -154,6 +190,34 @@ describe('remains repatriation, end to end through the portal and the DGSN, Inte
     expect(ready.results.dgsnClearance).toMatchObject({ status: 'granted' });
   }, 60_000);
 
+  it('DGSN: events out of order through the signed webhook — an older event after a newer one changes nothing', async () => {
+    f.agencies.dgsn.faults.set({ webhookOutOfOrder: 1 });
+    const id = await submit(EXAMPLE);
+    const { reference } = await waitFor(id, 'ready-for-decision', 45_000);
+    const dgsnEvents = () => f.hub.database.knex('inbox').where({ partner: 'dgsn', case_reference: reference }).whereLike('operation', 'event.%');
+    const processed = (n: number) => eventually(async () => {
+      const rows = (await dgsnEvents()) as Array<{ status: string }>;
+      return rows.length >= n && rows.every((r) => r.status === 'processed') ? rows : undefined;
+    }, 20_000);
+    await processed(2);
+    // The sandbox sent BORDER_ARRIVAL first, then the older TRANSPORT_CLEARANCE.
+    const sent = f.agencies.dgsn.webhooks.events.filter((e) => e.caseReference === reference);
+    expect(sent.map((e) => e.type)).toEqual(['BORDER_ARRIVAL', 'TRANSPORT_CLEARANCE']);
+    expect(Date.parse(sent[1].at)).toBeLessThan(Date.parse(sent[0].at));
+    const kept = await view(id);
+    expect(kept.results.dgsnClearance).toMatchObject({ kind: 'border-arrival', status: 'granted', decidedAt: new Date(sent[0].at).toISOString() });
+
+    // An older HELD, signed and delivered like any event: stored, applied, and it changes nothing.
+    const late = f.agencies.dgsn.webhooks.emit({ type: 'TRANSPORT_CLEARANCE', transportId: sent[0].transportId, caseReference: reference, outcome: 'HELD',
+      at: new Date(Date.parse(sent[1].at) - 60_000).toISOString(), remarks: 'Escorte non identifiée' });
+    await processed(3);
+    await eventually(async () => f.agencies.dgsn.webhooks.deliveries.some((d) => d.eventId === late.eventId && d.status !== null && d.status < 300) || undefined, 10_000);
+    const after = await view(id);
+    expect(after.status).toBe('ready-for-decision');
+    expect(after.results.dgsnClearance).toEqual(kept.results.dgsnClearance);
+    expect(after.history).toHaveLength(kept.history.length);
+  }, 60_000);
+
   it('DGSN down for a while: the identity check and the notification are retried until it is back', async () => {
     f.agencies.dgsn.faults.set({ fail503: 2, retryAfterSeconds: 0 });
     const id = await submit(EXAMPLE);
@@ -167,6 +231,9 @@ describe('remains repatriation, end to end through the portal and the DGSN, Inte
     const id = await submit(example((d) => { (d.transport as Record<string, unknown>).expectedArrivalAt = soon; }));
     const flagged = await eventually(async () => { const v = await view(id); return v.results.escalation ? v : undefined; }, 30_000);
     expect(flagged.results.escalation?.pending).toContain('health');
+    const read = await viewWithBounds(id);
+    expectTimeLeft(read, soon);
+    expect(read.v.deadline?.secondsLeft).toBeLessThan(12 * 3600);
     const supervisor = await f.token('supervisor', { sub: 'sup-madrid', post: 'CG-MADRID' });
     const list = await f.api('GET', '/api/v1/escalations', { token: supervisor });
     expect(list.status).toBe(200);
