@@ -44,6 +44,22 @@ describe('what leaves the hub for each agency', () => {
     }
   });
 
+  it('Interior death transcription: the deceased, the death and the acts; nothing of the burial, the arrival, the transport or the operator, no medical data', () => {
+    const transcription = sent('interior/death-transcription.out', 'interior');
+    expect(transcription).toContain(d.deceased.cnie);
+    expect(transcription).toContain(content('death-act'));
+    for (const absent of [d.death.cause.icd10, 'contagious', content('death-certificate'), sha256(content('death-certificate')), d.coffin.seal, d.burial.communeCode,
+      d.burial.cemetery, d.burial.familyContact.phone, d.transport.borderPost, d.transport.flightOrVoyage, 'XA1234567', '14/01/2027', d.funeralOperator.name, d.costCoverage.policyNumber]) {
+      expect(transcription).not.toContain(absent);
+    }
+  });
+
+  it('Interior civil-status extract: the act\'s reference only, whatever else the payload holds', () => {
+    const act = { communeCode: '351041', year: 1948, actNumber: '214', actType: 'birth' };
+    const result = mappings.find('interior/civil-status-extract.out')?.map({ caseReference: REFERENCE, act, applicant: { familyName: 'ALAOUI', givenNames: 'Hassan' }, deceased: { cnie: d.deceased.cnie } });
+    expect(result).toEqual({ ok: true, value: { act: { ...act, actType: 'BIRTH' } } });
+  });
+
   it('DGSN: the identity and the transport, nothing of the death, the burial or the pieces', () => {
     const dgsn = sent('dgsn/transport-notification.out', 'dgsn');
     expect(dgsn).toContain('XA1234567');
