@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import knex from 'knex';
 import type { RetryPolicy } from '../config/schema';
+import { createPartnerMappings } from '../app/answer-mapper';
 import { createLocalDispatcher } from '../broker/outbox/local-dispatcher';
 import { OutboxRelay, type Dispatcher } from '../broker/outbox/relay';
 import { loadPartnerBindings, resolvePartnerConfig } from '../connectors/partners/bindings';
@@ -93,7 +94,9 @@ export async function runRestOverhead(opts: { serverUrl: string; calls: number; 
       const t0 = process.hrtime.bigint();
       try { return await narsaConnector.send(m); } finally { sendMs = Number(process.hrtime.bigint() - t0) / 1e6; }
     } } as unknown as Connector;
-    const local = createLocalDispatcher({ db: k, connectorFor: (p) => (p === 'narsa' ? timedConnector : undefined), retry: RETRY, log: quiet });
+    // As the hub does since the bindings name request mappings: the canonical payload is mapped at delivery (licence-check.out).
+    const { requests } = await createPartnerMappings([binding]);
+    const local = createLocalDispatcher({ db: k, connectorFor: (p) => (p === 'narsa' ? timedConnector : undefined), retry: RETRY, requests, log: quiet });
     const dispatcher: Dispatcher = { claimAs: local.claimAs, async dispatch(messages) {
       const t0 = process.hrtime.bigint();
       try { await local.dispatch(messages); } finally { dispatchMs = Number(process.hrtime.bigint() - t0) / 1e6; }
