@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { verifyLedger } from '../../broker/ledger/ledger';
 import { amina, licenceRequest, youssef } from '../support/demo';
 import { eventually, startHubFixture, type HubFixture } from '../support/hub-fixture';
@@ -56,6 +58,17 @@ describe('licence authentication, end to end through the portal, NARSA sandbox a
     const again = await f.api('POST', `/api/v1/requests/${id}/actions/issue`, { token: agent, body: {} });
     expect(again.status).toBe(409);
     expect((again.body as { code: string }).code).toBe('ACTION_NOT_ALLOWED');
+  });
+
+  it('takes docs/examples/licence-authentication.json as the README posts it, to completed', async () => {
+    const example = JSON.parse(readFileSync(path.join(__dirname, '../../docs/examples/licence-authentication.json'), 'utf8')) as unknown;
+    const created = await f.api('POST', '/api/v1/requests', { token: citizen, body: example, headers: { 'idempotency-key': 'readme-example' } });
+    expect(created.status).toBe(201);
+    const { id } = created.body as { id: string };
+    await waitFor(id, 'ready-for-decision');
+    const issued = await f.api('POST', `/api/v1/requests/${id}/actions/issue`, { token: agent });
+    expect(issued.status).toBe(200);
+    expect((await statusOf(id, citizen)).status).toBe('completed');
   });
 
   it('rejects the request with the reason when NARSA reports the licence suspended', async () => {
