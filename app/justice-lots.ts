@@ -9,12 +9,12 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { posix } from 'node:path';
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Knex } from 'knex';
 import { recordInbound } from '../broker/inbox/inbox-store';
 import { appendToLedger } from '../broker/ledger/ledger';
 import type { Scheduler } from '../broker/scheduler';
 import type { ConsularPost } from '../config/catalogue-types';
+import { createXmlBinding, UnsafeXmlError } from '../connectors/_kit/xml-binding';
 import type { ProcessedFileRegistry, SftpConnector } from '../connectors/sftp';
 import type { MappingSet } from '../mappings';
 import type { JudicialDocument } from '../mappings/canonical/types';
@@ -42,9 +42,8 @@ export interface JusticeLotDeps {
 }
 
 const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', removeNSPrefix: true, parseTagValue: false, parseAttributeValue: false,
-  processEntities: false, isArray: (name) => name === 'Pli' || name === 'Piece' });
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: false });
+/** The shared binding (no DTD, references decoded, root namespace checked), spelt `@_name` as the Justice mappings read it. */
+const lotXml = createXmlBinding({ attributePrefix: '@_', arrays: ['Pli', 'Piece'], namespace: JUSTICE_NS, maxBytes: MAX_MANIFEST_BYTES });
 
 async function readAll(sftp: SftpConnector, path: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -59,14 +58,19 @@ async function readAll(sftp: SftpConnector, path: string): Promise<Buffer> {
 
 /** The manifest's Pli elements, or why it cannot be read (never a value from it). */
 function readManifest(xml: string, lotId: string): { ok: true; plis: Array<Record<string, unknown>> } | { ok: false; reason: string } {
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return { ok: false, reason: 'the manifest declares a DOCTYPE or an ENTITY' };
-  if (XMLValidator.validate(xml) !== true) return { ok: false, reason: 'the manifest is not well-formed XML' };
-  const doc = parser.parse(xml) as { Lot?: Record<string, unknown> };
-  if (!doc.Lot || typeof doc.Lot !== 'object') return { ok: false, reason: 'the root element is not Lot' };
-  // removeNSPrefix drops the xmlns attributes: the namespace is checked on the text of the root's start tag.
-  if (!new RegExp(`<(?:[A-Za-z_][\\w.-]*:)?Lot\\b[^>]*\\bxmlns(?::[A-Za-z_][\\w.-]*)?="${JUSTICE_NS}"`).test(xml)) return { ok: false, reason: `Lot is not in the namespace ${JUSTICE_NS}` };
-  if (doc.Lot['@_id'] !== lotId) return { ok: false, reason: 'Lot/@id differs from the folder name' };
-  return { ok: true, plis: (doc.Lot.Pli as Array<Record<string, unknown>> | undefined) ?? [] };
+  let doc;
+  try {
+    doc = lotXml.parse(xml);
+  } catch (error) {
+    if (!(error instanceof UnsafeXmlError)) throw error;
+    if (/^a DTD/.test(error.message)) return { ok: false, reason: 'the manifest declares a DOCTYPE or an ENTITY' };
+    if (/^the root element is in/.test(error.message)) return { ok: false, reason: `Lot is not in the namespace ${JUSTICE_NS}` };
+    // The binding's reasons name the rule broken and a line, never the manifest's content.
+    return { ok: false, reason: /^not well-formed XML/.test(error.message) ? 'the manifest is not well-formed XML' : `the manifest is refused: ${error.message}` };
+  }
+  if (doc.root !== 'Lot') return { ok: false, reason: 'the root element is not Lot' };
+  if (doc.content['@_id'] !== lotId) return { ok: false, reason: 'Lot/@id differs from the folder name' };
+  return { ok: true, plis: (doc.content.Pli as Array<Record<string, unknown>> | undefined) ?? [] };
 }
 
 /** The AccuseLot as the Ministry reads it: mapped (closed schema), then written by the XML library. */
@@ -76,7 +80,7 @@ export function acknowledgementXml(mappings: MappingSet, lotId: string, plis: Pl
   const result = mapped.map({ lotId, plis });
   if (!result.ok) throw new Error(`${ACK_MAPPING}: ${result.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
   const body = result.value as { Pli: unknown[] };
-  return builder.build({ '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' }, AccuseLot: { '@_xmlns': JUSTICE_NS, '@_id': lotId, Pli: body.Pli } }) as string;
+  return lotXml.build('AccuseLot', { '@_id': lotId, Pli: body.Pli }, { namespace: JUSTICE_NS });
 }
 
 export async function takeInJusticeLots(deps: JusticeLotDeps): Promise<LotReport[]> {
