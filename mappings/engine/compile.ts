@@ -438,7 +438,7 @@ function constant(value: unknown): Produce {
 }
 
 /** Deep copy of YAML data (scalars, lists, plain objects): much cheaper than structuredClone per record. */
-function copyData(value: unknown): unknown {
+export function copyData(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(copyData);
   const out: Record<string, unknown> = {};

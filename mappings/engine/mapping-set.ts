@@ -7,10 +7,11 @@ import { CANONICAL_SCHEMAS, compileCanonicalValidators, isCanonicalName, type Ca
 import { checkLabels, compileCodeTable, type CodeTable } from './code-tables';
 import { compileFields, FAILED, type CompileContext, type Run } from './compile';
 import { compileDefinitionValidators } from './definition-schema';
+import { generateMapping, type Generated } from './generate';
 import { compilePartnerSchemas, PARTNER_TARGET_PREFIX, type PartnerSchemaSource } from './partner-schemas';
 import { targetSchemas, type TargetNode } from './target-schema';
 import type { ValidateFunction } from 'ajv';
-import type { DefinitionProblem, MappingError, MappingResult } from './types';
+import type { DefinitionProblem, MappingDefinition, MappingError, MappingResult } from './types';
 import { schemaErrors } from './validate-output';
 
 export interface MappingSources {
@@ -65,6 +66,32 @@ function resolveTarget(id: string, target: string, partnerSchemas: ReturnType<ty
   return { schema: CANONICAL_SCHEMAS[target], validate: validators[target] };
 }
 
+/** The two ways a compiled mapping maps, for the test that proves they agree (generate.test.ts). */
+export interface MappingEngines {
+  /** The closure tree: the value produced (before validation) and the conversion errors, exactly as reported. */
+  closures(input: unknown): { produced: unknown; errors: MappingError[] | undefined };
+  /** The generated function (FAILED when a conversion failed); undefined when it could not be generated. */
+  generated?: Generated;
+}
+
+const ENGINES = new WeakMap<CompiledMapping<unknown>, MappingEngines>();
+
+export function enginesOf(mapping: CompiledMapping<unknown>): MappingEngines | undefined {
+  return ENGINES.get(mapping);
+}
+
+/**
+ * The generated function of a mapping, or undefined (the closures alone then map). Generation follows a definition
+ * compile.ts accepted; should it fail all the same, the hub still maps, slower (generate.test.ts fails then).
+ */
+function generateOrNot(fields: MappingDefinition['fields'], codeTables: ReadonlyMap<string, CodeTable>): Generated | undefined {
+  try {
+    return generateMapping(fields, codeTables);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Every problem of every file, reported together: fixing one file at a time is slow. */
 export class MappingDefinitionError extends HubError {
   readonly problems: readonly DefinitionProblem[];
@@ -116,20 +143,31 @@ export function compileMappingSet(sources: MappingSources): MappingSet {
     }
     const ctx: CompileContext = { origin, codeTables, targets, problems, ...(input ? { input: { name: input, root: targets.root(CANONICAL_SCHEMAS[input]) } } : {}) };
     const root: TargetNode = targets.root(resolved.schema);
+    const problemsBefore = problems.length;
     const produce = compileFields(definition.fields, { definitionPath: '/fields', targetTemplate: '', sourceScope: '', target: root, ...(ctx.input ? { input: ctx.input.root } : {}) }, ctx);
+    const generated = problems.length === problemsBefore ? generateOrNot(definition.fields, codeTables) : undefined;
     const validator = resolved.validate;
     const validate = validator as (value: unknown) => boolean;
     const validateErrors = (): Parameters<typeof schemaErrors>[0] => (validator.errors ?? []);
 
-    const map = (input: unknown): MappingResult<unknown> => {
+    const closures = (input: unknown): { produced: unknown; errors: MappingError[] | undefined } => {
       const run: Run = { root: input, errors: undefined, indices: [] };
-      const produced = produce(input, run);
-      const value = produced === undefined || produced === FAILED ? {} : produced;
-      if (validate(value) && run.errors === undefined) return { ok: true, value };
-      const errors: MappingError[] = run.errors ?? [];
-      return { ok: false, errors: [...errors, ...schemaErrors(validateErrors(), run.errors)] };
+      return { produced: produce(input, run), errors: run.errors };
     };
-    mappings.set(id, {
+    /** The closure tree and its error reports: the whole work without a generated function, the error path with one. */
+    const mapByClosures = (input: unknown): MappingResult<unknown> => {
+      const { produced, errors } = closures(input);
+      const value = produced === undefined || produced === FAILED ? {} : produced;
+      if (validate(value) && errors === undefined) return { ok: true, value };
+      return { ok: false, errors: [...(errors ?? []), ...schemaErrors(validateErrors(), errors)] };
+    };
+    const fast = generated?.run;
+    const map = fast === undefined ? mapByClosures : (input: unknown): MappingResult<unknown> => {
+      const value = fast(input);
+      if (value !== FAILED && validate(value)) return { ok: true, value };
+      return mapByClosures(input);
+    };
+    const compiled: CompiledMapping<unknown> = {
       id,
       source: definition.source,
       target,
@@ -140,7 +178,9 @@ export function compileMappingSet(sources: MappingSources): MappingSet {
         if (result.ok) return result.value;
         throw new HubError('MAPPING_FAILED', `${id}: the message does not map (${result.errors.length} error(s))`, { errors: result.errors });
       },
-    });
+    };
+    mappings.set(id, compiled);
+    ENGINES.set(compiled, { closures, ...(generated ? { generated } : {}) });
   }
 
   if (problems.length > 0) throw new MappingDefinitionError(problems);
