@@ -49,7 +49,6 @@ export function generateMapping(fields: FieldsDefinition, codeTables: ReadonlyMa
     `  return ${top} === undefined ? {} : ${top};`,
     '};',
   ].join('\n');
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the point of this file; see the comment at its top
   const factory = new Function('F', 'values', 'copyData', source) as (f: typeof FAILED, values: unknown[], copy: typeof copyData) => GeneratedMapping;
   return { run: factory(FAILED, out.values, copyData), source };
 }
