@@ -6,7 +6,7 @@
 import type { CodeTable } from './code-tables';
 import { compileCondition, type Predicate } from './conditions';
 import { DATE_CONVERSIONS } from './dates';
-import { compileFormatter } from './formatting';
+import { compileFormatter, DATE_TIME_FORMATS } from './formatting';
 import { compilePath, fillTemplate, joinSourceTemplate, type CompiledPath } from './paths';
 import type { TargetNode, TargetSchemas } from './target-schema';
 import type { DefinitionProblem, FieldRuleDefinition, FieldSpecDefinition, FieldsDefinition, MappingError } from './types';
@@ -350,7 +350,7 @@ function compileValueConversion(rule: FieldRuleDefinition, targetTemplate: strin
       return copy;
     }
     const format = formatter;
-    const invalid = reporter(targetTemplate, sourceTemplate, rule.format.includes('date-time') ? 'is not a canonical date-time (RFC 3339 with an offset)' : 'is not a canonical date (yyyy-MM-dd)');
+    const invalid = reporter(targetTemplate, sourceTemplate, (DATE_TIME_FORMATS as readonly string[]).includes(rule.format) ? 'is not a canonical date-time (RFC 3339 with an offset)' : 'is not a canonical date (yyyy-MM-dd)');
     return (value, run) => {
       const formatted = typeof value === 'string' ? format(value) : undefined;
       return formatted === undefined ? invalid(run) : formatted;
