@@ -1,15 +1,19 @@
 /**
- * What the NARSA result record mapping could cost if compile.ts generated one JS function per mapping instead of a
- * tree of closures: licence-result.in's fields written out by hand (success path only, no error reporting), then the
- * same canonical validator as the mapping set, against the compiled mapping, in one process, on the same records,
- * passes interleaved (docs/performance.md, "NARSA record mapping"). Not part of `npm run bench`: an experiment to
- * size a change, run by hand: `node dist/bench/mapping-ceiling.js`. It first checks that the hand-written function
- * gives exactly the compiled mapping's output for every record, so it cannot drift silently from the YAML.
+ * The NARSA result record mapping four ways, in one process, on the same records, passes interleaved
+ * (docs/performance.md, "NARSA record mapping"): the compiled mapping as the hub runs it (the function generated
+ * from licence-result.in.yaml, mappings/engine/generate.ts), the closure tree alone (what ran before, and still
+ * runs on the error path) with the same validation, and licence-result.in's fields written out by hand (success
+ * path only), with and without that validation. Not part of `npm run bench`: an experiment to size the engine
+ * against its ceiling, run by hand: `npm run build && node dist/bench/mapping-ceiling.js`. It first checks that the
+ * hand-written function gives exactly the compiled mapping's output for every record, so it cannot drift silently
+ * from the YAML.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { loadMappingSet } from '../app/mapping-files';
 import { compileCanonicalValidators } from '../mappings';
 import { DATE_CONVERSIONS } from '../mappings/engine/dates';
+import { FAILED } from '../mappings/engine/compile';
+import { enginesOf } from '../mappings/engine/mapping-set';
 import { resultRecords } from './mapping-bench';
 
 type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -55,8 +59,14 @@ async function main(): Promise<void> {
     const compiled = mapping.map(input);
     if (!compiled.ok || !isDeepStrictEqual(byHand(input), compiled.value)) throw new Error(`the hand-written mapping differs from licence-result.in for ${String(input.requestId)}`);
   }
+  const engines = enginesOf(mapping);
+  const generated = engines?.generated?.run;
+  if (!engines || !generated) throw new Error('licence-result.in has no generated function');
+  const closures = engines.closures;
   const passes: Record<string, (input: Rec) => boolean> = {
-    'compiled mapping (closures) + validation': (input) => mapping.map(input).ok,
+    'compiled mapping (generated function) + validation': (input) => mapping.map(input).ok,
+    'closure tree + the same validation': (input) => { const { produced, errors } = closures(input); return errors === undefined && validate(produced); },
+    'generated function alone': (input) => generated(input) !== FAILED,
     'hand-written function + the same validation': (input) => validate(byHand(input)),
     'hand-written function alone': (input) => byHand(input) !== undefined,
   };
@@ -73,7 +83,7 @@ async function main(): Promise<void> {
   }
   for (const [name, rates] of Object.entries(perCpuSecond)) {
     const sorted = [...rates].sort((a, b) => a - b);
-    console.log(`${name.padEnd(46)} ${Math.round(sorted[2])} records per CPU second (median of 5: ${rates.map((r) => Math.round(r)).join(', ')})`);
+    console.log(`${name.padEnd(52)} ${Math.round(sorted[2])} records per CPU second (median of 5: ${rates.map((r) => Math.round(r)).join(', ')})`);
   }
 }
 
