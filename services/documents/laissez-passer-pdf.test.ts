@@ -1,4 +1,5 @@
 import { renderLaissezPasser, type LaissezPasserInput } from './laissez-passer-pdf';
+import { drawnText } from './pdf-test-support';
 
 const khadija: LaissezPasserInput = {
   number: 'LPM-REP-MAD-2026-000001',
@@ -11,12 +12,6 @@ const khadija: LaissezPasserInput = {
   destination: { commune: 'Fès-Médina (351041)', cemetery: 'Bab Ftouh', country: 'Maroc / Morocco' },
   clearances: [{ agency: 'Burial authorisation', reference: 'AI-351041-2026-00001' }, { agency: 'Sanitary clearance', reference: 'DEC-2026-000001' }],
 };
-
-/** The text drawn with the standard fonts (hex strings in TJ arrays, WinAnsi ≈ latin1), as in licence-attestation-pdf.test.ts. */
-function drawnText(pdf: Buffer): string {
-  return [...pdf.toString('latin1').matchAll(/\[([^[\]]*)\] TJ/g)].map(([, array]) =>
-    [...array.matchAll(/<([0-9a-f]*)>/gi)].map(([, hex]) => Buffer.from(hex, 'hex').toString('latin1')).join('')).join('\n');
-}
 
 describe('mortuary laissez-passer PDF (Strasbourg agreement 1973 fields)', () => {
   it('carries the number, the deceased, the death, the transport, the destination and the issuing post', async () => {

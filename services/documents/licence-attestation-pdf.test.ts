@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { renderLicenceAttestation, type LicenceAttestationInput } from './licence-attestation-pdf';
+import { ARABIC_CAPABLE_FONT, drawnGlyphRuns, drawnText, embedsAFont, infoEntry } from './pdf-test-support';
 
 const amina: LicenceAttestationInput = {
   attestationNumber: 'ATT-CG-PARIS-2026-000123',
@@ -12,49 +13,11 @@ const amina: LicenceAttestationInput = {
   purpose: 'Échange du permis de conduire',
 };
 
-/**
- * The text drawn with the standard fonts, one string per text operation: pdfkit writes it as hex
- * strings in TJ arrays (split where kerning applies), in WinAnsi, which matches latin1 for our text.
- */
-function drawnText(pdf: Buffer): string[] {
-  const content = pdf.toString('latin1');
-  // [^[\]]* rather than a nested pattern: it stays linear over the binary font data of the file.
-  return [...content.matchAll(/\[([^[\]]*)\] TJ/g)].map(([, array]) =>
-    [...array.matchAll(/<([0-9a-f]*)>/gi)].map(([, hex]) => Buffer.from(hex, 'hex').toString('latin1')).join(''));
-}
-
-/**
- * Text drawn with the embedded (Arabic) font: 4-hex-digit glyph ids, mapped back to characters with
- * the font's ToUnicode CMap (pdfkit writes it as bfranges of consecutive subset glyph ids).
- */
-function drawnGlyphText(pdf: Buffer): string[] {
-  const raw = pdf.toString('latin1');
-  const toUnicode = new Map<number, string>();
-  for (const [, start, entries] of raw.matchAll(/<([0-9a-f]{4})> <[0-9a-f]{4}> \[([^\]]*)\]/gi)) {
-    [...entries.matchAll(/<([0-9a-f ]+)>/gi)].forEach(([, units], i) => {
-      toUnicode.set(parseInt(start, 16) + i, String.fromCharCode(...units.split(' ').map((u) => parseInt(u, 16))));
-    });
-  }
-  return [...raw.matchAll(/\[([^[\]]*)\] TJ/g)].map(([, array]) =>
-    [...array.matchAll(/<([0-9a-f]*)>/gi)].flatMap(([, hex]) => hex.match(/.{4}/g) ?? []).map((id) => toUnicode.get(parseInt(id, 16)) ?? '').join(''));
-}
-
-/** A string of the document info dictionary: an indirect object, a literal holding UTF-16BE (with BOM) or PDFDocEncoding. */
-function infoEntry(pdf: Buffer, key: string): string | undefined {
-  const raw = pdf.toString('latin1');
-  const ref = new RegExp(`/${key} (\\d+) 0 R`).exec(raw)?.[1];
-  const literal = ref && new RegExp(`\\n${ref} 0 obj\\n\\(([\\s\\S]*?)\\)\\nendobj`).exec(raw)?.[1];
-  if (!literal) return undefined;
-  const escapes: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
-  const bytes = Buffer.from(literal.replace(/\\([nrtbf()\\])/g, (_m, c: string) => escapes[c] ?? c), 'latin1');
-  return bytes[0] === 0xfe && bytes[1] === 0xff ? bytes.subarray(2).swap16().toString('utf16le') : bytes.toString('latin1');
-}
-
 describe('licence attestation PDF', () => {
   it('is a PDF whose text carries the attestation number, the verification reference and the holder', async () => {
     const pdf = await renderLicenceAttestation(amina, { compress: false });
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    const text = drawnText(pdf).join('\n');
+    const text = drawnText(pdf);
     expect(text).toContain('N° ATT-CG-PARIS-2026-000123');
     expect(text).toContain('MSG-01HV8Z6T3K9Q');
     expect(text).toContain('EL FASSI');
@@ -79,18 +42,17 @@ describe('licence attestation PDF', () => {
 
   it('leaves the Arabic lines out without an Arabic font, rather than draw garbage in Helvetica', async () => {
     const pdf = await renderLicenceAttestation(amina, { compress: false });
-    expect(drawnText(pdf).join('\n')).not.toContain('Family name (Arabic)');
-    expect(pdf.toString('latin1')).not.toContain('/FontFile2');
+    expect(drawnText(pdf)).not.toContain('Family name (Arabic)');
+    expect(embedsAFont(pdf)).toBe(false);
   });
 
-  const arabicCapableFont = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
-  (existsSync(arabicCapableFont) ? it : it.skip)('draws the Arabic names in the given Arabic font, laid out right to left', async () => {
-    const pdf = await renderLicenceAttestation(amina, { compress: false, arabicFont: readFileSync(arabicCapableFont) });
-    expect(pdf.toString('latin1')).toContain('/FontFile2');
-    expect(drawnText(pdf).join('\n')).toContain('Family name (Arabic)');
+  (existsSync(ARABIC_CAPABLE_FONT) ? it : it.skip)('draws the Arabic names in the given Arabic font, laid out right to left', async () => {
+    const pdf = await renderLicenceAttestation(amina, { compress: false, arabicFont: readFileSync(ARABIC_CAPABLE_FONT) });
+    expect(embedsAFont(pdf)).toBe(true);
+    expect(drawnText(pdf)).toContain('Family name (Arabic)');
     // Through the embedded font's ToUnicode map: the glyphs are laid out left to right on the page,
     // so a right-to-left name reads reversed here.
-    const arabicRuns = drawnGlyphText(pdf);
+    const arabicRuns = drawnGlyphRuns(pdf);
     expect(arabicRuns).toContain([...'الفاسي'].reverse().join(''));
     expect(arabicRuns).toContain([...'أمينة'].reverse().join(''));
   });

@@ -1,4 +1,5 @@
 import { renderRegistrationCard, type RegistrationCardInput } from './registration-card-pdf';
+import { drawnText } from './pdf-test-support';
 
 const youssef: RegistrationCardInput = {
   number: 'REG-BRU-2019-000042',
@@ -11,12 +12,6 @@ const youssef: RegistrationCardInput = {
   registeredOn: '2019-03-18',
   validUntil: '2032-01-10',
 };
-
-/** The text drawn with the standard fonts (hex strings in TJ arrays, WinAnsi ≈ latin1 for this text). */
-function drawnText(pdf: Buffer): string {
-  return [...pdf.toString('latin1').matchAll(/\[([^[\]]*)\] TJ/g)].map(([, array]) =>
-    [...array.matchAll(/<([0-9a-f]*)>/gi)].map(([, hex]) => Buffer.from(hex, 'hex').toString('latin1')).join('')).join('\n');
-}
 
 describe('registration card PDF', () => {
   it('carries the registration number, the holder, the residence, the household and the validity', async () => {

@@ -1,4 +1,5 @@
 import { renderServiceCertificate, type ServiceCertificateInput } from './service-certificate-pdf';
+import { drawnText } from './pdf-test-support';
 
 const served: ServiceCertificateInput = {
   certificateNumber: 'CS-JUD-PAR-2026-000001', madeAt: '2026-11-30T10:15:00Z',
@@ -9,12 +10,6 @@ const served: ServiceCertificateInput = {
   outcome: { result: 'served-simple-delivery', servedOn: '2026-11-30', place: 'Consulat général à Paris', deliveredTo: { name: 'Amina EL FASSI', capacity: 'addressee' } },
   agent: 'agent-paris',
 };
-
-/** The text pdfkit draws with the standard fonts (hex strings in TJ arrays, WinAnsi ≈ latin1). */
-function drawnText(pdf: Buffer): string {
-  return [...pdf.toString('latin1').matchAll(/\[([^[\]]*)\] TJ/g)].map(([, a]) =>
-    [...a.matchAll(/<([0-9a-f]*)>/gi)].map(([, hex]) => Buffer.from(hex, 'hex').toString('latin1')).join('')).join('\n');
-}
 
 describe('certificate of service (Hague Convention 1965, article 6)', () => {
   it('states the request, the addressee, and how, when, where and to whom the document was served', async () => {
