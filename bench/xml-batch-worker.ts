@@ -8,6 +8,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { loadMappingSet } from '../app/mapping-files';
 import { NARSA_RESULTS, readNarsaResult, streamXmlRecords } from '../connectors/sftp';
+import { narsaResultMappingInput } from '../connectors/sftp/narsa-results';
 import { DOWNLOAD_CHUNK_BYTES } from '../connectors/sftp/sftp-connector';
 import { indexOfRequestId, licenceNumberFor } from './results-file';
 import { isXmlBatchJob, type XmlBatchJob, type XmlBatchReply, type XmlBatchSummary } from './xml-batch-protocol';
@@ -31,7 +32,7 @@ async function streamAndMap(job: XmlBatchJob): Promise<number> {
         if (!reading.ok) { problems += 1; return; }
         // The licence number the hub asked for, found by request id (a stand-in for the hub's lookup, bench/results-file.ts).
         const index = indexOfRequestId(reading.record.requestId);
-        const input = { ...reading.record, ...(index === undefined ? {} : { request: { licenceNumber: licenceNumberFor(index) } }), receivedAt: job.receivedAt };
+        const input = narsaResultMappingInput(reading.record, index === undefined ? undefined : { licenceNumber: licenceNumberFor(index) }, job.receivedAt);
         if (mapping.map(input).ok) mapped += 1;
         else problems += 1;
       },

@@ -62,3 +62,22 @@ export function readNarsaResult(element: XmlElement): RecordReading<NarsaResult>
   }
   return { ok: true, record: { requestId, outcome: 'FOUND', licence: fields } };
 }
+
+/** What the hub asked in the VERIF file for the request a result answers (found by its RequestId). */
+export interface NarsaResultRequest { licenceNumber: string }
+
+/** The input of `narsa/licence-result.in`: the record, what the hub asked (when known) and when the file was taken in. */
+export interface NarsaResultMappingInput extends NarsaResult {
+  request?: NarsaResultRequest;
+  receivedAt: string;
+}
+
+/**
+ * Built as one object literal, never `{ ...record, request, receivedAt }`: V8 keeps such a spread copy that then gets
+ * more properties alive through the next scavenges although nothing refers to it, and promotes it to the old
+ * generation; streaming a results file, that promoted garbage made the memory peak grow with the file's size
+ * (docs/performance.md, "Memory"). A literal with the same fields dies young.
+ */
+export function narsaResultMappingInput(record: NarsaResult, request: NarsaResultRequest | undefined, receivedAt: string): NarsaResultMappingInput {
+  return { requestId: record.requestId, outcome: record.outcome, licence: record.licence, request, receivedAt };
+}
