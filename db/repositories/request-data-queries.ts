@@ -1,17 +1,7 @@
 import type { Knex } from 'knex';
 import { RequestModel } from '../models';
-import type { RequestRecord } from '../../services/requests/ports';
 import type { RequestDataQueryStore } from '../../services/requests/data-queries';
-
-const iso = (d: Date | string): string => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
-
-function toRecord(row: RequestModel): RequestRecord {
-  return {
-    id: row.id, reference: row.reference, service: row.service, post: row.post, status: row.status, ownerSub: row.owner_sub,
-    applicant: row.applicant, data: row.data, results: row.results ?? {}, version: row.version,
-    createdAt: iso(row.created_at), updatedAt: iso(row.updated_at),
-  };
-}
+import { toRecord } from './request-record';
 
 /** services/requests/data-queries.ts on PostgreSQL; field names are checked by the action (letters and digits only). */
 export function createRequestDataQueries(db: Knex): RequestDataQueryStore {

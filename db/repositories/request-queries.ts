@@ -1,17 +1,7 @@
 import type { Knex } from 'knex';
 import { RequestModel } from '../models';
-import type { RequestRecord } from '../../services/requests/ports';
 import type { RequestQueryStore } from '../../services/requests/queries';
-
-const iso = (d: Date | string): string => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
-
-function toRecord(row: RequestModel): RequestRecord {
-  return {
-    id: row.id, reference: row.reference, service: row.service, post: row.post, status: row.status, ownerSub: row.owner_sub,
-    applicant: row.applicant, data: row.data, results: row.results ?? {}, version: row.version,
-    createdAt: iso(row.created_at), updatedAt: iso(row.updated_at),
-  };
-}
+import { toRecord } from './request-record';
 
 /** Statuses after which an escalation no longer needs anyone. */
 const CLOSED = ['rejected', 'completed', 'cancelled'];

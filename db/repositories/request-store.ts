@@ -6,18 +6,10 @@ import { createRequestQueries } from './request-queries';
 import { createRequestDataQueries } from './request-data-queries';
 import type {
   CreateOutcome, DocumentDraft, DocumentMeta, ExchangeView, HistoryEntry, ListFilter, NewRequest, OutboxDraft,
-  RequestDetails, RequestRecord, RequestStore, Transition, TransitionOutcome,
+  RequestDetails, RequestStore, Transition, TransitionOutcome,
 } from '../../services/requests/ports';
+import { iso, toRecord } from './request-record';
 
-const iso = (d: Date | string): string => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
-
-function toRecord(row: RequestModel): RequestRecord {
-  return {
-    id: row.id, reference: row.reference, service: row.service, post: row.post, status: row.status, ownerSub: row.owner_sub,
-    applicant: row.applicant, data: row.data, results: row.results ?? {}, version: row.version,
-    createdAt: iso(row.created_at), updatedAt: iso(row.updated_at),
-  };
-}
 
 function postShort(post: string): string {
   return post.replace(/^CG-/, '').slice(0, 3);
