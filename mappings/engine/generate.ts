@@ -59,6 +59,11 @@ class Emitter {
   readonly values: unknown[] = [];
   private count = 0;
   private depth = 1;
+  /**
+   * Reads already made, by base and steps, one map per open block: a variable is visible in its block only.
+   * Reading twice gives the same value (the input is never changed while it is mapped), so a read is reused.
+   */
+  private readonly reads: Array<Map<string, string>> = [new Map()];
 
   constructor(readonly codeTables: ReadonlyMap<string, CodeTable>) {}
 
@@ -73,9 +78,24 @@ class Emitter {
   block(head: string, body: () => void): void {
     this.line(`${head} {`);
     this.depth++;
+    this.reads.push(new Map());
     body();
+    this.reads.pop();
     this.depth--;
     this.line('}');
+  }
+
+  /** The variable holding a read made earlier in this block or an enclosing one. */
+  madeRead(key: string): string | undefined {
+    for (let i = this.reads.length - 1; i >= 0; i--) {
+      const found = this.reads[i].get(key);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  rememberRead(key: string, variable: string): void {
+    this.reads[this.reads.length - 1].set(key, variable);
   }
 
   /** A value passed in, named by its index. */
@@ -106,16 +126,24 @@ function constant(out: Emitter, value: unknown): string {
   return `copyData(${out.value(value)})`;
 }
 
-/** paths.ts's walk, written out: keys read from objects and lists only, indices from lists only. */
+/** paths.ts's walk, written out: keys read from objects and lists only, indices from lists only; a read made before is reused. */
 function read(out: Emitter, base: string, steps: readonly Step[]): string {
-  const v = out.name('v');
-  out.line(`let ${v} = ${base};`);
-  for (const step of steps) {
-    if (step.kind === 'key') out.line(`${v} = typeof ${v} === "object" && ${v} !== null ? ${v}[${JSON.stringify(step.key)}] : undefined;`);
-    else if (step.kind === 'index') out.line(`${v} = Array.isArray(${v}) ? ${v}[${JSON.stringify(step.index)}] : undefined;`);
+  let current = base;
+  steps.forEach((step, i) => {
+    const key = `${base}${JSON.stringify(steps.slice(0, i + 1))}`;
+    const made = out.madeRead(key);
+    if (made !== undefined) {
+      current = made;
+      return;
+    }
+    const v = out.name('v');
+    if (step.kind === 'key') out.line(`const ${v} = typeof ${current} === "object" && ${current} !== null ? ${current}[${JSON.stringify(step.key)}] : undefined;`);
+    else if (step.kind === 'index') out.line(`const ${v} = Array.isArray(${current}) ? ${current}[${JSON.stringify(step.index)}] : undefined;`);
     else throw new Error('[] is read by the leaf that spreads it');
-  }
-  return v;
+    out.rememberRead(key, v);
+    current = v;
+  });
+  return current;
 }
 
 function readPath(out: Emitter, path: string, scope: string): string {
