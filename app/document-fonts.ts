@@ -1,18 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
-
-const SYSTEM_ARABIC_FONTS = [
-  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
-  '/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf',
-  '/usr/share/fonts/opentype/noto/NotoNaskhArabic-Regular.ttf',
-];
+import { readFileSync } from 'node:fs';
 
 /**
- * The font for Arabic names on issued documents, read once at start (services/ does no I/O). A configured path
- * that is missing stops the start; without configuration the usual system fonts are tried, and without any the
- * documents carry the Latin names only.
+ * DejaVu Sans, shipped as an npm dependency (`dejavu-fonts-ttf`): every machine that ran `npm ci` draws the Arabic
+ * civil-status names the same way, without depending on which system fonts happen to be installed.
  */
-export function loadArabicFont(configured: string | undefined): Uint8Array | undefined {
-  if (configured) return readFileSync(configured);
-  const found = SYSTEM_ARABIC_FONTS.find((p) => existsSync(p));
-  return found ? readFileSync(found) : undefined;
+export const BUNDLED_ARABIC_FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
+
+/**
+ * The font for Arabic names on issued documents, read once at start (services/ does no I/O): the configured path
+ * (a missing file stops the start), else the bundled DejaVu Sans.
+ */
+export function loadArabicFont(configured: string | undefined): Uint8Array {
+  return readFileSync(configured ?? BUNDLED_ARABIC_FONT);
 }

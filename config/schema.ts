@@ -43,7 +43,7 @@ export const hubConfigSchema = {
     documents: {
       type: 'object', additionalProperties: false, default: {}, description: 'Issued documents (PDF)',
       properties: {
-        arabicFontPath: { type: 'string', description: 'TrueType font with Arabic glyphs for the Arabic names on PDFs; unset = the first of the usual system fonts found (DejaVu Sans, Noto Naskh Arabic), or Latin only' },
+        arabicFontPath: { type: 'string', description: 'TrueType font with Arabic glyphs for the Arabic names on PDFs; unset = DejaVu Sans, shipped with the hub (npm dependency dejavu-fonts-ttf)' },
       },
     },
     outbox: {

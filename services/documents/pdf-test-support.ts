@@ -47,5 +47,5 @@ export function infoEntry(pdf: Buffer, key: string): string | undefined {
   return bytes[0] === 0xfe && bytes[1] === 0xff ? bytes.subarray(2).swap16().toString('utf16le') : bytes.toString('latin1');
 }
 
-/** A font with Arabic glyphs found on Debian systems (fonts-dejavu-core); the tests that draw Arabic read it. */
-export const ARABIC_CAPABLE_FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
+/** The Arabic font the hub ships (app/document-fonts.ts, npm dependency dejavu-fonts-ttf): present wherever `npm ci` ran, so these tests always run. */
+export const ARABIC_CAPABLE_FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
