@@ -20,6 +20,7 @@ import type { ConnectorFactory } from '../connectors/_kit/contract';
 import { openDatabase } from '../db/connection';
 import { indexOfRequestId, licenceNumberFor } from './results-file';
 import { isResultsJob, type ResultsJob, type ResultsReply, type ResultsSummary } from './results-protocol';
+import { narsaResultMappingInput } from '../connectors/sftp/narsa-results';
 
 const MB = 1024 * 1024;
 
@@ -110,7 +111,7 @@ async function run(job: ResultsJob): Promise<ResultsSummary> {
       onRecord: async (record, context) => {
         const t = process.hrtime.bigint();
         const index = indexOfRequestId(record.requestId);
-        const mapped = mapping.map({ ...record, ...(index === undefined ? {} : { request: { licenceNumber: licenceNumberFor(index) } }), receivedAt: job.receivedAt });
+        const mapped = mapping.map(narsaResultMappingInput(record, index === undefined ? undefined : { licenceNumber: licenceNumberFor(index) }, job.receivedAt));
         mapNs += process.hrtime.bigint() - t;
         if (!mapped.ok) { mapFailures += 1; return; }
         buffer.push({
@@ -150,7 +151,7 @@ async function run(job: ResultsJob): Promise<ResultsSummary> {
           const reading = readNarsaResult(element);
           if (!reading.ok) return;
           const index = indexOfRequestId(reading.record.requestId);
-          if (mapping.map({ ...reading.record, ...(index === undefined ? {} : { request: { licenceNumber: licenceNumberFor(index) } }), receivedAt: job.receivedAt }).ok) parsed += 1;
+          if (mapping.map(narsaResultMappingInput(reading.record, index === undefined ? undefined : { licenceNumber: licenceNumberFor(index) }, job.receivedAt)).ok) parsed += 1;
         },
       });
       const parseMapSeconds = Number(process.hrtime.bigint() - t) / 1e9;
