@@ -5,6 +5,7 @@ import { schedulerMigration } from '../broker/scheduler';
 import * as ledgerFunctions from './migrations/004_ledger_functions';
 import * as narsaBatches from './migrations/040_narsa_batches';
 import * as registrations from './migrations/020_registrations';
+import * as registrationOwner from './migrations/060_registration_owner';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the same list runs from sources (tests)
@@ -17,6 +18,7 @@ const migrations: Record<string, Knex.Migration> = {
   '004_ledger_functions': ledgerFunctions,
   '040_narsa_batches': narsaBatches,
   '020_registrations': registrations,
+  '060_registration_owner': registrationOwner,
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -30,6 +30,14 @@ describe('registration store (one registration per person)', () => {
     expect(Number((await db.knex('registrations').where({ cnie: 'BK123456' }).count<{ c: number }[]>('* as c'))[0].c)).toBe(1);
   });
 
+  it('records the owner, and keeps it when a later draft names none', async () => {
+    const farid: RegistrationDraft = { ...amina, person: { ...amina.person, cnie: 'FA424242', givenNames: 'Farid' }, ownerSub: 'farid-portal' };
+    const saved = await store.save(farid);
+    expect(saved.ownerSub).toBe('farid-portal');
+    expect(await store.save({ ...saved, profession: 'Pharmacien', ownerSub: undefined })).toMatchObject({ ownerSub: 'farid-portal', profession: 'Pharmacien' });
+    expect((await store.find('REG-BRU-2019-000042'))?.ownerSub).toBeUndefined(); // the demo seed has no portal owner
+  });
+
   it('updates by number, a new CNIE included (the card was replaced)', async () => {
     const current = await store.find('REG-BRU-2019-000042');
     const saved = await store.save({ ...current!, person: { ...current!.person, cnie: 'AB111111' }, lastRequestReference: 'RGU-BRU-2026-000001' });

@@ -4,6 +4,7 @@ import type { Registration, RegistrationDraft, RegistrationRegistry } from '../.
 interface Row {
   number: string; cnie: string; post: string; status: string; person: Registration['person']; residence: Registration['residence'];
   household: Registration['household']; profession: string | null; registered_on: string | Date; valid_until: string | Date; last_request_reference: string | null;
+  owner_sub: string | null;
 }
 
 /** A `date` column as yyyy-MM-dd whatever the driver hands back (pg gives a local-midnight Date, PGlite a Date or a string). */
@@ -18,6 +19,7 @@ function toRegistration(row: Row): Registration {
     number: row.number, post: row.post, status: 'active', person: row.person, residence: row.residence, household: row.household ?? [],
     ...(row.profession ? { profession: row.profession } : {}), registeredOn: day(row.registered_on), validUntil: day(row.valid_until),
     ...(row.last_request_reference ? { lastRequestReference: row.last_request_reference } : {}),
+    ...(row.owner_sub ? { ownerSub: row.owner_sub } : {}),
   };
 }
 
@@ -26,6 +28,8 @@ function columns(r: RegistrationDraft): Record<string, unknown> {
     cnie: r.person.cnie, post: r.post, status: r.status, person: JSON.stringify(r.person), residence: JSON.stringify(r.residence),
     household: JSON.stringify(r.household), profession: r.profession ?? null, registered_on: r.registeredOn, valid_until: r.validUntil,
     last_request_reference: r.lastRequestReference ?? null,
+    // A draft without an owner leaves the recorded one as it is (the service decides who owns a registration).
+    ...(r.ownerSub ? { owner_sub: r.ownerSub } : {}),
   };
 }
 

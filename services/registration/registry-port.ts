@@ -49,6 +49,12 @@ export interface Registration {
   validUntil: string;
   /** The request that last changed the registration (new, renewal or update). */
   lastRequestReference?: string;
+  /**
+   * The portal `sub` of the registered person: who submitted the new registration (or, for a registration recorded
+   * without one — the demo seed, rows from before migration 060 —, the first renewal or update issued for it).
+   * The person may read their registration on the portal by it.
+   */
+  ownerSub?: string;
 }
 
 /** What `issue` writes: the whole registration as it is after the request, without its number for a new one. */

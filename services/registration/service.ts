@@ -9,6 +9,8 @@ import type { OutboxDraft, RequestDetails } from '../requests/ports';
 import { renderRegistrationCard } from '../documents/registration-card-pdf';
 import { agenciesFor, applyChanges, changedFields } from './changes';
 import { districtError } from './district';
+import { localDate } from './local-date';
+import { registrationLookupActions } from './lookup-actions';
 import { decideOnIdentity, unmatchedFields, type IdentityCheck } from './identity-outcome';
 import type { Registration, RegistrationDraft } from './registry-port';
 import { canonicalPerson, SERVICES, type NewRegistrationData, type RenewalData, type UpdateData } from './request-data';
@@ -20,11 +22,6 @@ const REPLY_ACTION = 'registration.identityResult';
 
 function refuse(errors: FieldError[]): never {
   throw new HubError('VALIDATION_FAILED', 'the registration request cannot be accepted', { errors });
-}
-
-/** The post's local date, yyyy-MM-dd: validity is counted in the days of the post that issues the card. */
-function localDate(at: Date, timeZone = 'UTC'): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }
 
 function identityAsk(person: Parameters<typeof canonicalPerson>[0]): OutboxDraft {
@@ -91,26 +88,32 @@ export function createRegistrationService(deps: { posts: ConsularPost[]; arabicF
     const day = today(request.post);
     if (request.service === SERVICES.new) {
       const data = request.data as unknown as NewRegistrationData;
+      // Whoever submitted the registration owns it (a move included: the person registered again, at the new post).
       return { verb: 'registered', draft: { post: request.post, status: 'active', person: data.identity, residence: data.residence, household: data.household ?? [],
-        ...(data.profession ? { profession: data.profession } : {}), registeredOn: day, validUntil: validUntilFrom(day), lastRequestReference: request.reference } };
+        ...(data.profession ? { profession: data.profession } : {}), registeredOn: day, validUntil: validUntilFrom(day), lastRequestReference: request.reference,
+        ownerSub: request.ownerSub } };
     }
     const number = String(request.data.registrationNumber);
     const current = (await ctx.call('registrations.find', { number })) as Registration | null;
     if (!current) throw new HubError('ACTION_NOT_ALLOWED', 'the registration is no longer in the registry');
     // A repeated `issue` (after a failed transition) finds its own change already recorded: it is not applied twice.
     const applied = current.lastRequestReference === request.reference;
+    // A renewal or update keeps the owner; a registration recorded without one gets the submitter, who proved it is theirs
+    // (number, CNIE, DGSN for identity data, an agent's approval).
+    const ownerSub = current.ownerSub ?? request.ownerSub;
     if (request.service === SERVICES.renewal) {
       const validUntil = applied ? current.validUntil : renewedValidUntil(current.validUntil, day);
-      return { verb: 'renewed', draft: { ...current, validUntil, lastRequestReference: request.reference } };
+      return { verb: 'renewed', draft: { ...current, validUntil, lastRequestReference: request.reference, ownerSub } };
     }
     const data = request.data as unknown as UpdateData;
     const next = applied ? current : applyChanges(current, changedFields(current, data.changes));
-    return { verb: 'updated', draft: { ...next, lastRequestReference: request.reference } };
+    return { verb: 'updated', draft: { ...next, lastRequestReference: request.reference, ownerSub } };
   }
 
   return {
     name: 'registration',
     actions: {
+      ...registrationLookupActions({ today }),
       plan: {
         visibility: 'public',
         async handler(ctx: HubContext<SubmissionDraft>): Promise<SubmissionPlan> {

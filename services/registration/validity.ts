@@ -30,9 +30,13 @@ export function validUntilFrom(from: string): string {
 
 export type RenewalWindow = { renewable: true } | { renewable: false; message: string };
 
+/** The days (yyyy-MM-dd, both included) within which a registration valid until `validUntil` may be renewed. */
+export function renewalPeriod(validUntil: string): { from: string; until: string } {
+  return { from: addMonths(validUntil, -RENEWAL_OPENS_MONTHS_BEFORE), until: addMonths(validUntil, RENEWAL_GRACE_MONTHS_AFTER) };
+}
+
 export function renewalWindow(validUntil: string, today: string): RenewalWindow {
-  const opens = addMonths(validUntil, -RENEWAL_OPENS_MONTHS_BEFORE);
-  const closes = addMonths(validUntil, RENEWAL_GRACE_MONTHS_AFTER);
+  const { from: opens, until: closes } = renewalPeriod(validUntil);
   if (today < opens) return { renewable: false, message: `is not renewable yet: renewal opens on ${opens}` };
   if (today > closes) return { renewable: false, message: `lapsed more than ${RENEWAL_GRACE_MONTHS_AFTER} months ago: submit a new registration (the number is kept)` };
   return { renewable: true };
