@@ -12,6 +12,7 @@ import { openApiRoutes } from './routes/openapi';
 import { requestsRoutes } from './routes/requests';
 import { escalationsRoutes } from './routes/escalations';
 import { judicialDocumentsRoutes } from './routes/judicial-documents';
+import { registrationRoutes } from './routes/registrations';
 import { validatorCompiler } from './validation';
 
 export {
@@ -64,6 +65,7 @@ export function createPortal(opts: PortalOptions): FastifyInstance {
   void app.register(documentRoutes, { prefix: API_PREFIX, broker, auth });
   void app.register(escalationsRoutes, { prefix: API_PREFIX, broker, auth });
   void app.register(judicialDocumentsRoutes, { prefix: API_PREFIX, broker, auth });
+  void app.register(registrationRoutes, { prefix: API_PREFIX, broker, auth });
   void app.register(openApiRoutes, { prefix: API_PREFIX });
   return app;
 }

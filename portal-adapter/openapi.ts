@@ -5,6 +5,7 @@ import type { Role } from './auth';
 import { CORRELATION_ID_PATTERN } from './correlation';
 import { PROBLEM_TYPE_BASE } from './problems';
 import { judicialDocumentsOpenApiPaths } from './judicial-documents-openapi';
+import { registrationsOpenApiPaths } from './registrations-openapi';
 import {
   actionBodySchema, actionParamsSchema, applicantSchema, createdRequestSchema, createRequestBodySchema, documentParamsSchema,
   healthSchema, idempotencyKeySchema, listQuerySchema, problemSchema, readinessSchema, requestPageSchema, requestParamsSchema,
@@ -137,6 +138,7 @@ export function buildOpenApiDocument(): Json {
         }),
       },
       ...judicialDocumentsOpenApiPaths(),
+      ...registrationsOpenApiPaths(),
       '/api/v1/openapi.json': { get: { tags: ['meta'], operationId: 'openApi', summary: 'This document', responses: { 200: ok('OpenAPI 3.1', { type: 'object' }) } } },
     },
     components: {
