@@ -1,7 +1,8 @@
 /**
  * The Ministry of Justice's lots (justice.md, "Documents in"), taken in on a schedule: complete lots only (the
  * `.pret` marker), each once (the manifest's SHA-256 in the processed-file registry: a lot delivered again does
- * nothing). Each Pli is mapped (justice/manifest.in), its pieces checked against their Empreinte, and its address
+ * nothing). A lot whose `/sortant` listing is what it was when it was processed is not even read
+ * (app/justice-lot-listing.ts): the Ministry may never clear `/sortant`. Each Pli is mapped (justice/manifest.in), its pieces checked against their Empreinte, and its address
  * matched to a post's district; accepted plis go to the inbox (one per IdPli: a pli delivered twice is one request)
  * for judicial-documents.receivePli, refused ones are answered with their Motif (a pli that does not map is also
  * kept in the inbox as quarantined, with the reason). Then the AccuseLot is uploaded, and only then is the lot
@@ -19,6 +20,8 @@ import type { ProcessedFileRegistry, SftpConnector } from '../connectors/sftp';
 import type { MappingSet } from '../mappings';
 import type { JudicialDocument } from '../mappings/canonical/types';
 import { postForCountry } from '../services/judicial-documents/district';
+import { hasTimes, lotListingDecision, lotListingFacts, type LotListingFacts } from './justice-lot-listing';
+import { KnexLotListingStore, type LotListingStore } from './justice-lot-listing-store';
 
 export const JUSTICE_BATCH = 'justice-batch';
 export const JUSTICE_NS = 'urn:ma:justice:plis:v1';
@@ -30,7 +33,14 @@ const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 
 type RejectionReason = 'outside-district' | 'missing-document' | 'invalid-digest' | 'invalid-data';
 export interface PliDecision { pliId: string; intake: { outcome: 'accepted' } | { outcome: 'rejected'; rejectionReason: RejectionReason } }
-export interface LotReport { lot: string; outcome: 'taken-in' | 'already-processed' | 'unreadable'; plis: PliDecision[]; reason?: string }
+export interface LotReport {
+  lot: string;
+  outcome: 'taken-in' | 'already-processed' | 'unreadable';
+  plis: PliDecision[];
+  reason?: string;
+  /** For `already-processed`: told by the unchanged listing (manifest not read) or by the manifest's digest. */
+  knownBy?: 'listing' | 'digest';
+}
 
 export interface JusticeLotDeps {
   db: Knex;
@@ -38,6 +48,8 @@ export interface JusticeLotDeps {
   registry: ProcessedFileRegistry;
   posts: readonly ConsularPost[];
   mappings(): Promise<MappingSet>;
+  /** The listing facts of the lots processed; by default on `db` (table justice_lot_listings). */
+  listings?: LotListingStore;
   log?: { warn(msg: string, meta?: Record<string, unknown>): void };
 }
 
@@ -88,12 +100,26 @@ export async function takeInJusticeLots(deps: JusticeLotDeps): Promise<LotReport
   const manifestMapping = mappings.find(MANIFEST_MAPPING);
   if (!manifestMapping) throw new Error(`no mapping ${MANIFEST_MAPPING}`);
   const reports: LotReport[] = [];
-  for (const entry of await deps.sftp.listComplete('lots')) {
-    if (!entry.isDirectory) continue;
+  const listings = deps.listings ?? new KnexLotListingStore(deps.db);
+  const lots = (await deps.sftp.listComplete('lots')).filter((entry) => entry.isDirectory);
+  // The markers' size and time are in the directory's own listing: one more request per poll, whatever the lot count.
+  const directory = lots.length > 0 ? await deps.sftp.listFolder(posix.dirname(lots[0].completionPath)) : [];
+  const recorded = await listings.recorded(JUSTICE_BATCH, lots.map((lot) => lot.name));
+  /** Called once the digest is in the registry: the next polls skip this lot while its listing stays the same. */
+  const remember = async (name: string, facts: LotListingFacts | undefined, digest: string): Promise<void> => {
+    if (facts && hasTimes(facts)) await listings.remember(JUSTICE_BATCH, name, facts, digest);
+  };
+  for (const entry of lots) {
     const lotId = entry.name.replace(/^LOT_/, '');
+    const facts = lotListingFacts(entry, directory);
+    if (!lotListingDecision(recorded.get(entry.name), facts).read) { reports.push({ lot: lotId, outcome: 'already-processed', plis: [], knownBy: 'listing' }); continue; }
     const manifest = await readAll(deps.sftp, posix.join(entry.path, 'manifest.xml'));
     const digest = sha256(manifest);
-    if (await deps.registry.isProcessed(JUSTICE_BATCH, digest)) { reports.push({ lot: lotId, outcome: 'already-processed', plis: [] }); continue; }
+    if (await deps.registry.isProcessed(JUSTICE_BATCH, digest)) {
+      await remember(entry.name, facts, digest);
+      reports.push({ lot: lotId, outcome: 'already-processed', plis: [], knownBy: 'digest' });
+      continue;
+    }
     const receivedAt = new Date().toISOString();
     const read = readManifest(manifest.toString('utf8'), lotId);
     if (!read.ok) {
@@ -105,6 +131,7 @@ export async function takeInJusticeLots(deps: JusticeLotDeps): Promise<LotReport
         if (inserted) await trx('inbox').where({ partner: JUSTICE_BATCH, message_id: messageId }).update({ status: 'quarantined', error: read.reason });
       });
       await deps.registry.markProcessed({ partner: JUSTICE_BATCH, digest, fileName: entry.name });
+      await remember(entry.name, facts, digest);
       deps.log?.warn('justice lot quarantined', { lot: lotId, reason: read.reason });
       reports.push({ lot: lotId, outcome: 'unreadable', plis: [], reason: read.reason });
       continue;
@@ -153,6 +180,7 @@ export async function takeInJusticeLots(deps: JusticeLotDeps): Promise<LotReport
     await appendToLedger(deps.db, { partner: JUSTICE_BATCH, operation: 'lot.acknowledge', direction: 'out', messageId, caseReference: `LOT-${lotId}`,
       payloadSha256: sha256(content), outcome: 'delivered', durationMs: Date.now() - startedAt, attempt: 1 });
     await deps.registry.markProcessed({ partner: JUSTICE_BATCH, digest, fileName: entry.name });
+    await remember(entry.name, facts, digest);
     reports.push({ lot: lotId, outcome: 'taken-in', plis: decisions });
   }
   return reports;

@@ -5,6 +5,7 @@ import { schedulerMigration } from '../broker/scheduler';
 import * as ledgerFunctions from './migrations/004_ledger_functions';
 import * as narsaBatches from './migrations/040_narsa_batches';
 import * as registrations from './migrations/020_registrations';
+import * as justiceLotListings from './migrations/050_justice_lot_listings';
 import * as registrationOwner from './migrations/060_registration_owner';
 
 /**
@@ -18,6 +19,7 @@ const migrations: Record<string, Knex.Migration> = {
   '004_ledger_functions': ledgerFunctions,
   '040_narsa_batches': narsaBatches,
   '020_registrations': registrations,
+  '050_justice_lot_listings': justiceLotListings,
   '060_registration_owner': registrationOwner,
 };
 
