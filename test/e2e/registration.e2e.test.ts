@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { replayDeadLetter } from '../../broker/outbox/outbox-store';
+import { addDays, addMonths } from '../../services/registration/validity';
 import { startAgenciesFixture, type AgenciesFixture } from '../support/agencies-fixture';
 import { eventually } from '../support/hub-fixture';
 
@@ -56,6 +58,7 @@ describe('consular registration (new, renewal, update), end to end through the p
   }
 
   let aminaNumber = '';
+  let youssefValidUntil = '';
 
   it('docs/examples/registration-new.json: Amina in Paris, DGSN MATCH, the agent approves and issues the card with a new number', async () => {
     const before = dgsnCalls().length;
@@ -122,6 +125,7 @@ describe('consular registration (new, renewal, update), end to end through the p
     expect(done.results.registration.number).toBe('REG-BRU-2019-000042');
     expect(done.results.registration.registeredOn).toBe('2019-03-18');
     expect(done.results.registration.validUntil > String(new Date().getFullYear() + 4)).toBe(true);
+    youssefValidUntil = done.results.registration.validUntil;
     // Renewed: the window is closed again.
     const twice = await submit(youssef, example('registration-renewal'));
     expect(twice.status).toBe(400);
@@ -169,6 +173,108 @@ describe('consular registration (new, renewal, update), end to end through the p
     const done = await approveAndIssue(id, 'CG-BRUXELLES', youssef);
     expect(done.results.registration.number).toBe('REG-BRU-2019-000042');
     expect((await registry('REG-BRU-2019-000042')).person).toMatchObject({ givenNames: 'Youssef Karim', cnie: 'AB987654' });
+  });
+
+  it('DGSN down past the retries: a dead letter, the request notes it and waits; replayed (as `hub dead-letters replay` does), it moves on', async () => {
+    const body = example('registration-update');
+    body.data.changes = { identity: { givenNames: 'Youssef' } }; // back to the name DGSN knows: MATCH once delivered
+    f.agencies.dgsn.faults.set({ fail503: 'always', retryAfterSeconds: 0 });
+    const created = await submit(youssef, body);
+    const id = (created.body as { id: string }).id;
+    const asCitizen = async () => (await f.api('GET', `/api/v1/requests/${id}`, { token: youssef })).body as View;
+    const noted = await eventually(async () => {
+      const v = await asCitizen();
+      return v.history.some((h) => /dead letters/.test(h.note ?? '')) ? v : undefined;
+    }, 60000, 100);
+    // What the citizen sees: still waiting, with the reason in the history; nothing decided.
+    expect(noted.status).toBe('awaiting-partners');
+    expect(noted.history.at(-1)).toMatchObject({ status: 'awaiting-partners', actor: 'hub',
+      note: 'DGSN identity check not delivered (PARTNER_UNAVAILABLE): in dead letters, an engineer can replay it' });
+    expect(noted.exchanges).toEqual(expect.arrayContaining([expect.objectContaining({ operation: 'identity.verify', direction: 'out', status: 'dead', attempts: 4 })]));
+
+    f.agencies.dgsn.faults.reset();
+    const dead = await f.hub.database.knex('outbox').where({ request_id: id, status: 'dead' }).first();
+    expect(await replayDeadLetter(f.hub.database.knex, dead.id, 'engineer-1')).toBe(true);
+    f.hub.relay.poke();
+    const ready = await eventually(async () => { const v = await asCitizen(); return v.status === 'ready-for-decision' ? v : undefined; }, 60000, 100);
+    expect(ready.results.identityCheck).toMatchObject({ outcome: 'match', unmatchedFields: [] });
+    expect(ready.history.filter((h) => h.status === 'ready-for-decision')).toHaveLength(1);
+    const delivered = dgsnCalls().filter((c) => c.messageId === dgsnCalls().at(-1)?.messageId);
+    expect(delivered.map((c) => c.status)).toEqual([503, 503, 503, 503, 200]); // the same message id, replayed
+    await act(id, 'CG-BRUXELLES', 'cancel'); // not issued: the registry keeps the name of the previous test
+  }, 90000);
+
+  describe('the registry, read through the portal', () => {
+    const read = (url: string, token: string) => f.api('GET', url, { token });
+    type Reg = { number: string; post: string; status: string; validUntil: string; renewal: { from: string; until: string; open: boolean }; householdCount: number;
+      household?: Array<{ givenNames: string }>; person?: { cnie: string } };
+
+    it('an agent of the post sees the registration with its computed status, renewal window and household; a supervisor the summary only', async () => {
+      const asAgent = await read('/api/v1/registrations/REG-BRU-2019-000042', agents['CG-BRUXELLES']);
+      expect(asAgent.status).toBe(200);
+      expect(asAgent.headers.get('cache-control')).toBe('no-store');
+      const reg = asAgent.body as Reg;
+      expect(reg).toMatchObject({ number: 'REG-BRU-2019-000042', post: 'CG-BRUXELLES', status: 'active', registeredOn: '2019-03-18', householdCount: 1,
+        household: [expect.objectContaining({ givenNames: 'Leila' })], person: expect.objectContaining({ cnie: 'AB987654' }) });
+      // Renewed in an earlier test: valid five more years, the window opens six months before the last day.
+      expect(reg.validUntil).toBe(youssefValidUntil);
+      expect(reg.renewal).toEqual({ from: addMonths(youssefValidUntil, -6), until: addMonths(youssefValidUntil, 12), open: false });
+
+      const supervisor = await f.token('supervisor', { sub: 'supervisor-bru', post: 'CG-BRUXELLES' });
+      const summary = (await read('/api/v1/registrations/REG-BRU-2019-000042', supervisor)).body as Reg;
+      expect(summary).toEqual({ number: 'REG-BRU-2019-000042', post: 'CG-BRUXELLES', status: 'active', registeredOn: '2019-03-18', validUntil: reg.validUntil,
+        renewal: reg.renewal, householdCount: 1 });
+    });
+
+    it('an agent of another post gets the 404 an unknown number gets, never a 403; by CNIE, an empty list', async () => {
+      const elsewhere = await read('/api/v1/registrations/REG-BRU-2019-000042', agents['CG-PARIS']);
+      const unknown = await read('/api/v1/registrations/REG-BRU-2019-999999', agents['CG-PARIS']);
+      const pick = (b: unknown) => { const { code, title, detail } = b as Record<string, unknown>; return { code, title, detail }; };
+      expect(elsewhere.status).toBe(404);
+      expect(unknown.status).toBe(404);
+      expect(pick(elsewhere.body)).toEqual(pick(unknown.body));
+      // Reading the registry is personal data: who tried to read which number, and what they got, is in the audit log.
+      expect(await f.hub.database.knex('audit_log').where({ action: 'registration.lookup', actor: 'agent-CG-PARIS', subject: 'REG-BRU-2019-000042' }).select('outcome'))
+        .toEqual([{ outcome: 'NOT_FOUND' }]);
+      // Amina moved from Paris to Brussels: Paris no longer sees her registration.
+      expect((await read(`/api/v1/registrations/${aminaNumber}`, agents['CG-PARIS'])).status).toBe(404);
+      expect((await read('/api/v1/registrations?cnie=BK123456', agents['CG-PARIS'])).body).toEqual({ items: [] });
+      expect(((await read('/api/v1/registrations?cnie=BK123456', agents['CG-BRUXELLES'])).body as { items: Reg[] }).items)
+        .toEqual([expect.objectContaining({ number: aminaNumber, post: 'CG-BRUXELLES', status: 'active' })]);
+    });
+
+    it('a citizen reads their own registration (by the sub that registered it), no one else\'s', async () => {
+      const own = await read(`/api/v1/registrations/${aminaNumber}`, amina);
+      expect(own.status).toBe(200);
+      expect(own.body).toMatchObject({ number: aminaNumber, household: [expect.objectContaining({ givenNames: 'Nour' })], householdCount: 1 });
+      expect((await read('/api/v1/registrations?cnie=BK123456', amina)).body).toEqual({ items: [expect.objectContaining({ number: aminaNumber })] });
+      expect((await read('/api/v1/registrations/REG-BRU-2019-000042', amina)).status).toBe(404);
+      expect((await read('/api/v1/registrations?cnie=AB987654', amina)).body).toEqual({ items: [] });
+      // The seeded registration had no portal owner; Youssef's renewal, issued, made him its owner.
+      expect((await read('/api/v1/registrations/REG-BRU-2019-000042', youssef)).status).toBe(200);
+      expect(await registry('REG-BRU-2019-000042')).toMatchObject({ owner_sub: 'youssef' });
+    });
+
+    it('a registration past its last day reads `expired` though its row says `active`; the window says whether it can still be renewed', async () => {
+      const today = new Date().toISOString().slice(0, 10);
+      const lapsed = (number: string, cnie: string, validUntil: string) => ({ number, cnie, post: 'CG-MADRID', status: 'active',
+        person: JSON.stringify({ cnie, familyName: 'TEST', givenNames: 'Lapsed', birthDate: '1980-01-01' }),
+        residence: JSON.stringify({ line1: 'Calle Mayor 1', city: 'Madrid', country: 'ESP' }), household: '[]', registered_on: '2015-05-05', valid_until: validUntil });
+      await f.hub.database.knex('registrations').insert([lapsed('REG-MAD-2015-000101', 'XX100101', addDays(today, -30)), lapsed('REG-MAD-2015-000102', 'XX100102', addDays(today, -800))]);
+      const recent = (await read('/api/v1/registrations/REG-MAD-2015-000101', agents['CG-MADRID'])).body as Reg;
+      expect(recent).toMatchObject({ status: 'expired', validUntil: addDays(today, -30), renewal: { open: true } });
+      const old = (await read('/api/v1/registrations?cnie=XX100102', agents['CG-MADRID'])).body as { items: Reg[] };
+      expect(old.items).toEqual([expect.objectContaining({ status: 'expired', renewal: expect.objectContaining({ open: false }) })]);
+    });
+
+    it('refuses a malformed CNIE naming the field, and roles that do not read the registry', async () => {
+      const bad = await read('/api/v1/registrations?cnie=not-a-cnie', agents['CG-MADRID']);
+      expect(bad.status).toBe(400);
+      expect((bad.body as { errors: Array<{ path: string }> }).errors.map((e) => e.path)).toEqual(['/cnie']);
+      const engineer = await f.token('engineer', { sub: 'eng-1' });
+      expect((await read('/api/v1/registrations/REG-BRU-2019-000042', engineer)).status).toBe(403);
+      expect((await f.api('GET', '/api/v1/registrations/REG-BRU-2019-000042')).status).toBe(401);
+    });
   });
 
   it('rejects with the reason when DGSN answers DECEASED or DOCUMENT_INVALID', async () => {
