@@ -29,7 +29,7 @@ async function pipelinedDownload(job: ResultsJob, remote: string, local: string)
   const client = new Client();
   const fingerprint = (key: Buffer): string => `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
   await new Promise<void>((resolve, reject) => {
-    client.once('ready', resolve).once('error', reject).connect({
+    client.once('ready', () => { client.setNoDelay(true); resolve(); }).once('error', reject).connect({
       host: job.sftp.host, port: job.sftp.port, username: job.sftp.username, privateKey: readFileSync(job.sftp.privateKeyPath),
       hostVerifier: (key: Buffer) => fingerprint(key) === job.sftp.hostKeySha256,
     });

@@ -76,6 +76,8 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
   const connections = new Set<Connection>();
 
   const server = new Server({ hostKeys: [hostKey.privateKey] }, (client) => {
+    // As OpenSSH does for its sessions: no Nagle delay on the agency's answers (ssh2 has the method, its types do not).
+    (client as unknown as { setNoDelay(on: boolean): void }).setNoDelay(true);
     // ssh2 hands over the client once the identification lines are exchanged, before key exchange.
     if (options.isDown()) {
       client.on('error', () => undefined);
