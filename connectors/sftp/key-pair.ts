@@ -1,7 +1,7 @@
 import { utils } from 'ssh2';
 
 export interface SshKeyPair {
-  /** OpenSSH private key (PEM-like `-----BEGIN OPENSSH PRIVATE KEY-----`). */
+  /** The private half, in the OpenSSH key format ssh2 writes and reads. */
   private: string;
   /** One `authorized_keys` line: `ssh-ed25519 AAAA… comment`. */
   public: string;
