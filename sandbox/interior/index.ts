@@ -3,11 +3,9 @@
  * WS-Security UsernameToken) on a real socket, callbacks to the hub's ConsularCallbackService, and a
  * loopback control endpoint to play its bad days. See sandbox/interior/README.md.
  */
-import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
-import { createServer } from 'node:https';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import type { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { startControlServer } from '../_kit/control-server';
 import { writeFileAtomic } from '../_kit/files';
@@ -17,7 +15,8 @@ import { type SandboxPki, ensureSandboxPki } from '../pki';
 import { BurialService, type StoredState } from './burial-service';
 import { CallbackSender } from './callbacks';
 import { InteriorFaults } from './faults';
-import { authenticate, type Credentials, esc, faultXml, get, responseEnvelope, soapFront, str } from '../_kit/soap';
+import { createSoapHttpsServer } from '../_kit/soap-https';
+import { authenticate, type Credentials, faultXml, get, responseEnvelope, soapFront, str } from '../_kit/soap';
 
 export { COMMUNES as INTERIOR_COMMUNES, PEOPLE as INTERIOR_PEOPLE } from './register';
 export type { InteriorFaultState } from './faults';
@@ -94,12 +93,6 @@ export async function startInteriorSandbox(options: InteriorSandboxOptions): Pro
   const timers = new Set<NodeJS.Timeout>();
   let selfUrl = '';
 
-  const write = (res: ServerResponse, status: number, body: string | Buffer, contentType = 'text/xml; charset=utf-8'): void => {
-    if (res.destroyed) return;
-    const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-    res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(buf.length) });
-    res.end(buf);
-  };
   const soapFault = (faultcode: string, message: string, code: Parameters<typeof faultXml>[2], id?: string, hash?: string, fields?: string[]): string =>
     responseEnvelope(id, hash, faultXml(faultcode, message, code, { fields }));
 
@@ -147,28 +140,11 @@ export async function startInteriorSandbox(options: InteriorSandboxOptions): Pro
     timers.add(timer);
   }
 
-  const server = createServer({ key: await readFile(pki.serverKeyPath), cert: await readFile(pki.serverCertPath), minVersion: 'TLSv1.2' }, (req, res) => {
-    if (faults.down) { received.refusedConnection(); req.socket.destroy(); return; }
-    const [path, query = ''] = (req.url ?? '/').split('?', 2);
-    if (path !== INTERIOR_PATH) { req.resume(); write(res, 404, 'Not Found', 'text/plain; charset=utf-8'); return; }
-    if (req.method === 'GET' && query.toLowerCase() === 'wsdl') {
-      req.resume();
-      write(res, 200, wsdl.replace(/(<soap:address location=")[^"]*(")/, `$1${esc(selfUrl)}$2`));
-      return;
-    }
-    if (req.method !== 'POST') { req.resume(); write(res, 405, 'Method Not Allowed', 'text/plain; charset=utf-8'); return; }
-    const started = Date.now();
-    answer(req)
-      .then(async (a) => {
-        const wait = faults.latencyMs - (Date.now() - started);
-        if (wait > 0) await new Promise<void>((resolve) => schedule(async () => resolve(), wait));
-        write(res, a.status, a.body, a.contentType);
-        a.after?.();
-      })
-      .catch(() => write(res, 500, soapFault('soapenv:Server', 'Erreur interne.', 'INTERNAL')));
+  const server = createSoapHttpsServer({
+    key: await readFile(pki.serverKeyPath), cert: await readFile(pki.serverCertPath), path: INTERIOR_PATH, wsdl, selfUrl: () => selfUrl,
+    faults, received, answer, internalError: () => soapFault('soapenv:Server', 'Erreur interne.', 'INTERNAL'),
+    wait: (ms) => new Promise<void>((resolve) => schedule(async () => resolve(), ms)),
   });
-  server.on('connection', (socket: Socket) => { if (faults.down) { received.refusedConnection(); socket.destroy(); } });
-  server.on('tlsClientError', () => undefined);
 
   let control: { server: HttpServer; port: number } | undefined;
   const shutdown = (): void => {

@@ -4,16 +4,15 @@
  * WS-Security UsernameToken) receiving statuses and certificates of service, and a loopback control
  * endpoint to play its bad days. See sandbox/justice/README.md.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import type { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { closeServer, listen, urlHost } from '../_kit/http';
 import { ReceivedLog } from '../_kit/received-log';
 import type { SftpEvent } from '../_kit/sftp-files';
 import { startSftpServer } from '../_kit/sftp-server';
+import { createSoapHttpsServer } from '../_kit/soap-https';
 import { authenticate, type Credentials, esc, get, soapFront, str } from '../_kit/soap';
 import { type SandboxPki, ensureSandboxPki } from '../pki';
 import { startJusticeControl } from './control';
@@ -154,39 +153,14 @@ export async function startJusticeSandbox(options: JusticeSandboxOptions): Promi
     return { status: outcome.status, body: respond(id, hash, outcome.bodyXml), cut: outcome.status === 200 && faults.takeExtra('loseAnswer') };
   }
 
-  const write = (res: ServerResponse, status: number, body: string, contentType = 'text/xml; charset=utf-8'): void => {
-    if (res.destroyed) return;
-    const buf = Buffer.from(body, 'utf8');
-    res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(buf.length) });
-    res.end(buf);
-  };
-  const server = createServer({ key: await readFile(pki.serverKeyPath), cert: await readFile(pki.serverCertPath), minVersion: 'TLSv1.2' }, (req, res) => {
-    if (faults.down) { received.refusedConnection(); req.socket.destroy(); return; }
-    const [path, query = ''] = (req.url ?? '/').split('?', 2);
-    if (path !== JUSTICE_SOAP_PATH) { req.resume(); write(res, 404, 'Not Found', 'text/plain; charset=utf-8'); return; }
-    if (req.method === 'GET' && query.toLowerCase() === 'wsdl') {
-      req.resume();
-      write(res, 200, wsdl.replace(/(<soap:address location=")[^"]*(")/, `$1${esc(selfUrl)}$2`));
-      return;
-    }
-    if (req.method !== 'POST') { req.resume(); write(res, 405, 'Method Not Allowed', 'text/plain; charset=utf-8'); return; }
-    const started = Date.now();
-    answer(req)
-      .then(async (reply) => {
-        const wait = faults.latencyMs - (Date.now() - started);
-        if (wait > 0) {
-          await new Promise<void>((done) => {
-            const timer = setTimeout(() => { timers.delete(timer); done(); }, wait);
-            timers.add(timer);
-          });
-        }
-        if (reply.cut) { req.socket.destroy(); return; }
-        write(res, reply.status, reply.body, reply.contentType);
-      })
-      .catch(() => write(res, 500, respond(undefined, undefined, justiceFault('soapenv:Server', 'Erreur interne.', 'INDISPONIBLE'))));
+  const server = createSoapHttpsServer({
+    key: await readFile(pki.serverKeyPath), cert: await readFile(pki.serverCertPath), path: JUSTICE_SOAP_PATH, wsdl, selfUrl: () => selfUrl,
+    faults, received, answer, internalError: () => respond(undefined, undefined, justiceFault('soapenv:Server', 'Erreur interne.', 'INDISPONIBLE')),
+    wait: (ms) => new Promise<void>((done) => {
+      const timer = setTimeout(() => { timers.delete(timer); done(); }, ms);
+      timers.add(timer);
+    }),
   });
-  server.on('connection', (socket: Socket) => { if (faults.down) { received.refusedConnection(); socket.destroy(); } });
-  server.on('tlsClientError', () => undefined);
 
   const recordEvent = (event: SftpEvent): void => {
     sftpEvents.push(event);
