@@ -58,11 +58,7 @@ export class FaultSwitches implements FaultState {
 
   /** True if the fault hits this request; a count is used up by the request it hits. */
   take(fault: CountedFault): boolean {
-    const count = this[fault];
-    if (count === 'always') return true;
-    if (count <= 0) return false;
-    this[fault] = count - 1;
-    return true;
+    return takeCount(this, fault);
   }
 }
 
@@ -75,8 +71,8 @@ export function parseFaultPatch(patch: unknown): Partial<FaultState> {
   const out: Partial<FaultState> = {};
   for (const [key, value] of Object.entries(patch)) {
     switch (key) {
-      case 'latencyMs': out.latencyMs = integer(key, value, 0, MAX_LATENCY_MS); break;
-      case 'retryAfterSeconds': out.retryAfterSeconds = integer(key, value, 0, MAX_RETRY_AFTER_S); break;
+      case 'latencyMs': out.latencyMs = faultInteger(key, value, 0, MAX_LATENCY_MS); break;
+      case 'retryAfterSeconds': out.retryAfterSeconds = faultInteger(key, value, 0, MAX_RETRY_AFTER_S); break;
       case 'fail503': case 'fail429': case 'timeout': out[key] = faultCount(key, value); break;
       case 'down':
         if (typeof value !== 'boolean') throw new FaultPatchError('down must be true or false');
@@ -90,17 +86,27 @@ export function parseFaultPatch(patch: unknown): Partial<FaultState> {
   return out;
 }
 
-function integer(key: string, value: unknown, min: number, max: number): number {
+/** An integer switch from untrusted input, or FaultPatchError naming the switch and its range. */
+export function faultInteger(key: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new FaultPatchError(`${key} must be an integer from ${min} to ${max}`);
   }
   return value;
 }
 
-function faultCount(key: string, value: unknown): FaultCount {
-  if (value === 'always') return value;
+/** A counted switch from untrusted input: a count, "always", true (always) or false (off); `unit` names what it counts. */
+export function faultCount(key: string, value: unknown, unit = 'requests'): FaultCount {
+  if (value === 'always' || value === true) return 'always';
   if (value === false) return 0;
-  if (value === true) return 'always';
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
-  throw new FaultPatchError(`${key} must be a number of requests, "always", true (always) or false (off)`);
+  throw new FaultPatchError(`${key} must be a number of ${unit}, "always", true (always) or false (off)`);
+}
+
+/** True if the counted switch `key` hits this request; a count is used up by what it hits. */
+export function takeCount<K extends string>(switches: { [P in K]: FaultCount }, key: K): boolean {
+  const value: FaultCount = switches[key];
+  if (value === 'always') return true;
+  if (value <= 0) return false;
+  switches[key] = value - 1;
+  return true;
 }

@@ -2,7 +2,7 @@
  * Health's fault switches: the kit's (latency, 503, 429, timeout, down) plus the bad days of an XML feed.
  * Set over the control endpoint like the others; an unknown switch is still refused as a whole.
  */
-import { type FaultCount, type FaultState, FaultPatchError, FaultSwitches } from '../_kit/faults';
+import { faultCount, type FaultCount, type FaultState, FaultPatchError, FaultSwitches, takeCount } from '../_kit/faults';
 
 export interface HealthFaultState extends FaultState {
   /** The next N answers are cut in the middle (not well-formed XML). */
@@ -41,7 +41,7 @@ export class HealthFaultSwitches extends FaultSwitches implements HealthFaultSta
     const kit: Record<string, unknown> = {};
     const ours: Partial<HealthFaultState> = {};
     for (const [key, value] of Object.entries(patch)) {
-      if ((COUNTED as readonly string[]).includes(key)) ours[key as HealthCountedFault] = count(key, value);
+      if ((COUNTED as readonly string[]).includes(key)) ours[key as HealthCountedFault] = faultCount(key, value, 'answers');
       else if (key === 'reindexing') {
         if (typeof value !== 'boolean') return this.fail('reindexing must be true or false');
         ours.reindexing = value;
@@ -64,21 +64,10 @@ export class HealthFaultSwitches extends FaultSwitches implements HealthFaultSta
 
   /** True if the fault hits this answer; a count is used up by the answer it hits. */
   takeHealth(fault: HealthCountedFault): boolean {
-    const current = this[fault];
-    if (current === 'always') return true;
-    if (current <= 0) return false;
-    this[fault] = current - 1;
-    return true;
+    return takeCount(this, fault);
   }
 
   private fail(message: string): never {
     throw new FaultPatchError(message);
   }
-}
-
-function count(key: string, value: unknown): FaultCount {
-  if (value === 'always' || value === true) return 'always';
-  if (value === false) return 0;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
-  throw new FaultPatchError(`${key} must be a number of answers, "always", true (always) or false (off)`);
 }

@@ -3,7 +3,7 @@
  * SOAP and callback ones of this contract. Same rules: set over the control endpoint or from code,
  * all or nothing, an unknown switch refused.
  */
-import { type FaultCount, type FaultState, FaultPatchError, FaultSwitches } from '../_kit/faults';
+import { faultCount, faultInteger, type FaultCount, type FaultState, FaultPatchError, FaultSwitches, takeCount } from '../_kit/faults';
 
 export interface InteriorFaultState extends FaultState {
   /** The next N requests get a soap:Server fault UNAVAILABLE (HTTP 500). */
@@ -47,13 +47,13 @@ export class InteriorFaults extends FaultSwitches {
     const extra: Partial<Extra> = {};
     for (const [key, value] of Object.entries(patch)) {
       switch (key) {
-        case 'serverFault': case 'internalFault': case 'oversized': case 'missCallbacks': extra[key] = count(key, value); break;
+        case 'serverFault': case 'internalFault': case 'oversized': case 'missCallbacks': extra[key] = faultCount(key, value); break;
         case 'duplicateCallbacks': case 'callbackBeforeAck':
           if (typeof value !== 'boolean') throw new FaultPatchError(`${key} must be true or false`);
           extra[key] = value;
           break;
-        case 'callbackDelayMs': extra.callbackDelayMs = integer(key, value, 0, 600_000); break;
-        case 'callbackRetryMs': extra.callbackRetryMs = integer(key, value, 10, 3_600_000); break;
+        case 'callbackDelayMs': extra.callbackDelayMs = faultInteger(key, value, 0, 600_000); break;
+        case 'callbackRetryMs': extra.callbackRetryMs = faultInteger(key, value, 10, 3_600_000); break;
         default: base[key] = value;
       }
     }
@@ -74,22 +74,6 @@ export class InteriorFaults extends FaultSwitches {
   }
 
   takeExtra(fault: ExtraCounted): boolean {
-    const value = this[fault];
-    if (value === 'always') return true;
-    if (value <= 0) return false;
-    this[fault] = value - 1;
-    return true;
+    return takeCount(this, fault);
   }
-}
-
-function count(key: string, value: unknown): FaultCount {
-  if (value === 'always' || value === true) return 'always';
-  if (value === false) return 0;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
-  throw new FaultPatchError(`${key} must be a number of requests, "always", true (always) or false (off)`);
-}
-
-function integer(key: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new FaultPatchError(`${key} must be an integer from ${min} to ${max}`);
-  return value;
 }

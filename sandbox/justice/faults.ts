@@ -4,7 +4,7 @@
  * SOAP service and for the lots it publishes. Same rules: set over the control endpoint or from code,
  * all or nothing, an unknown switch refused.
  */
-import { type FaultCount, type FaultState, FaultPatchError, FaultSwitches } from '../_kit/faults';
+import { faultCount, type FaultCount, type FaultState, FaultPatchError, FaultSwitches, takeCount } from '../_kit/faults';
 
 export interface JusticeFaultState extends FaultState {
   /** The next N SOAP requests get a soap:Server fault INDISPONIBLE (HTTP 500). */
@@ -49,7 +49,7 @@ export class JusticeFaults extends FaultSwitches {
     const base: Record<string, unknown> = {};
     const extra: Partial<Extra> = {};
     for (const [key, value] of Object.entries(patch)) {
-      if (Object.hasOwn(EXTRA_DEFAULTS, key)) extra[key as JusticeCounted] = count(key, value);
+      if (Object.hasOwn(EXTRA_DEFAULTS, key)) extra[key as JusticeCounted] = faultCount(key, value, 'requests or lots');
       else base[key] = value;
     }
     // The base switches are checked (and refused) before anything changes.
@@ -70,17 +70,6 @@ export class JusticeFaults extends FaultSwitches {
 
   /** True if the switch hits this request or lot; a count is used up by what it hits. */
   takeExtra(fault: JusticeCounted): boolean {
-    const value = this[fault];
-    if (value === 'always') return true;
-    if (value <= 0) return false;
-    this[fault] = value - 1;
-    return true;
+    return takeCount(this, fault);
   }
-}
-
-function count(key: string, value: unknown): FaultCount {
-  if (value === 'always' || value === true) return 'always';
-  if (value === false) return 0;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
-  throw new FaultPatchError(`${key} must be a number of requests or lots, "always", true (always) or false (off)`);
 }
