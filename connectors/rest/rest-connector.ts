@@ -14,7 +14,7 @@ import { exchange, type RawResponse } from '../_kit/http-exchange';
 import { OAuth2TokenSource, type AccessToken } from './oauth2-token-source';
 import { buildRequest } from './request-template';
 import { loadTlsMaterial, type TlsMaterial } from './tls-material';
-import { probeTls } from './tls-probe';
+import { tlsEndpointHealth } from './tls-probe';
 
 /** Failures that say the endpoint itself is in trouble; they trip the breaker. Others prove it alive. */
 function isEndpointFailure(error: unknown): boolean {
@@ -152,12 +152,7 @@ export class RestConnector implements Connector {
   async health(): Promise<ConnectorHealth> {
     const connection = this.connection;
     if (!connection) return { ok: false, detail: 'not connected' };
-    const circuit = connection.breaker.state;
-    if (circuit === 'open') {
-      return { ok: false, detail: `circuit open, next trial call in ${connection.breaker.retryAfterMs()} ms`, circuit };
-    }
-    const probe = await probeTls({ origin: this.origin, tls: connection.tls, servername: this.config.tls?.servername, timeoutMs: this.config.timeoutMs });
-    return { ok: probe.ok, detail: `${this.origin.origin}: ${probe.detail}`, circuit };
+    return tlsEndpointHealth(connection.breaker, { origin: this.origin, tls: connection.tls, servername: this.config.tls?.servername, timeoutMs: this.config.timeoutMs });
   }
 
   async close(): Promise<void> {

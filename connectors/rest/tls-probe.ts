@@ -4,6 +4,8 @@
  * the handshake) without sending a request that would count against the partner's rate limit.
  */
 import tls from 'node:tls';
+import type { EndpointBreaker } from '../_kit/circuit-breaker';
+import type { ConnectorHealth } from '../_kit/contract';
 import type { TlsMaterial } from './tls-material';
 
 const CLIENT_CERT_VERDICT_MS = 100;
@@ -40,4 +42,15 @@ export function probeTls(probe: TlsProbe): Promise<{ ok: boolean; detail: string
     });
     socket.once('error', (error: NodeJS.ErrnoException) => done(false, `TLS handshake failed (${error.code ?? 'error'})`));
   });
+}
+
+/**
+ * A TLS endpoint's health as the connectors over HTTPS (REST, XML over HTTP) report it: an open circuit says so
+ * without touching the partner; otherwise the handshake probe above.
+ */
+export async function tlsEndpointHealth(breaker: Pick<EndpointBreaker, 'state' | 'retryAfterMs'>, probe: TlsProbe): Promise<ConnectorHealth> {
+  const circuit = breaker.state;
+  if (circuit === 'open') return { ok: false, detail: `circuit open, next trial call in ${breaker.retryAfterMs()} ms`, circuit };
+  const result = await probeTls(probe);
+  return { ok: result.ok, detail: `${probe.origin.origin}: ${result.detail}`, circuit };
 }

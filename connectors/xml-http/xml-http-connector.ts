@@ -15,7 +15,7 @@ import { TokenBucket } from '../_kit/rate-limiter';
 import { failureForStatus, flattenHeaders } from '../rest/answer';
 import { exchange, type RawResponse } from '../_kit/http-exchange';
 import { loadTlsMaterial, type TlsMaterial } from '../rest/tls-material';
-import { probeTls } from '../rest/tls-probe';
+import { tlsEndpointHealth } from '../rest/tls-probe';
 import type { XmlHttpConnectorConfig, XmlHttpOperation } from './config-schema';
 import { parseXmlSafely, UnsafeXmlError } from './safe-xml';
 import { buildXmlDocument } from './xml-document';
@@ -280,10 +280,7 @@ export class XmlHttpConnector implements Connector {
   async health(): Promise<ConnectorHealth> {
     const connection = this.connection;
     if (!connection) return { ok: false, detail: 'not connected' };
-    const circuit = connection.breaker.state;
-    if (circuit === 'open') return { ok: false, detail: `circuit open, next trial call in ${connection.breaker.retryAfterMs()} ms`, circuit };
-    const probe = await probeTls({ origin: this.origin, tls: connection.tls, servername: this.config.tls?.servername, timeoutMs: this.config.timeoutMs });
-    return { ok: probe.ok, detail: `${this.origin.origin}: ${probe.detail}`, circuit };
+    return tlsEndpointHealth(connection.breaker, { origin: this.origin, tls: connection.tls, servername: this.config.tls?.servername, timeoutMs: this.config.timeoutMs });
   }
 
   async close(): Promise<void> {
